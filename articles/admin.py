@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from articles.models import Article
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "outlet", "published_on", "status", "uploaded_by", "uploaded_at"]
+    list_filter = ["status", "outlet"]
+    search_fields = ["title", "outlet", "url"]
+    filter_horizontal = ["sources"]
+    readonly_fields = ["uploaded_at", "annotation_started_at", "annotated_at", "prepared_version"]

@@ -1,0 +1,70 @@
+"""The demo pair: a news report and a commentary derived from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from articles.models import Article
+
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+DEMO_USERNAME = "editor"
+DEMO_PASSWORD = "factcheck-demo"  # noqa: S105 - a local demo login, printed by `make run`
+
+
+@dataclass(frozen=True)
+class DemoText:
+    filename: str
+    outlet: str
+    url: str
+    published_on: date | None
+
+    def read(self) -> str:
+        return (DEMO_DIR / self.filename).read_text(encoding="utf-8").strip()
+
+    @property
+    def title(self) -> str:
+        return self.read().splitlines()[0].strip()
+
+
+REPORT = DemoText(
+    "kyiv-independent-lukashenko-apology.txt",
+    outlet="The Kyiv Independent",
+    url="",
+    published_on=date(2025, 1, 5),
+)
+COMMENTARY = DemoText(
+    "commentary-lukashenko-apology.txt", outlet="Commentary", url="", published_on=None
+)
+
+
+def load_demo() -> tuple[Article, Article]:
+    """Create (or refresh) the demo editor and the demo pair; returns (report, commentary)."""
+    with transaction.atomic():
+        editor, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
+        editor.is_staff = editor.is_superuser = True
+        editor.set_password(DEMO_PASSWORD)
+        editor.save()
+        report = _article(REPORT, editor)
+        commentary = _article(COMMENTARY, editor)
+        commentary.sources.set([report])
+        commentary.queue_annotation()
+    return report, commentary
+
+
+def _article(text: DemoText, editor) -> Article:
+    article, _ = Article.objects.update_or_create(
+        title=text.title,
+        outlet=text.outlet,
+        defaults={
+            "body": text.read(),
+            "url": text.url,
+            "published_on": text.published_on,
+            "uploaded_by": editor,
+        },
+    )
+    return article

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from articles.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
+from claims.services import annotate_article
+
+
+class Command(BaseCommand):
+    help = "Load the demo report and commentary, pre-annotate the commentary, print the login."
+
+    def handle(self, *args, **options) -> None:
+        report, commentary = load_demo()
+        annotate_article(article_id=commentary.pk)
+        commentary.refresh_from_db()
+        self.stdout.write(
+            f"Demo loaded: “{commentary.title}” checked against “{report.title}” "
+            f"({commentary.claims.count()} claims, {commentary.get_status_display().lower()}).\n"
+            f"Log in at http://127.0.0.1:8000/ as {DEMO_USERNAME} / {DEMO_PASSWORD}"
+        )

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from articles import views
+
+app_name = "articles"
+urlpatterns = [
+    path("", views.article_list, name="list"),
+    path("articles/new/", views.upload, name="upload"),
+    path("articles/<int:pk>/sources/", views.edit_sources, name="sources"),
+    path("articles/<int:pk>/annotate/", views.reannotate, name="reannotate"),
+]

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from claims import services
+
+
+@shared_task(acks_late=True)
+def annotate_article(article_id: int) -> bool:
+    return services.annotate_article(article_id=article_id)

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+
+
+def review_url(article) -> str:
+    return reverse("claims:review", args=[article.pk])
+
+
+@pytest.fixture
+def reviewed(make_article, make_claim):
+    report = make_article(title="The report", body="The council approved the budget on Monday.")
+    article = make_article(
+        title="The commentary",
+        body="The council approved the budget on Monday. It is a bold and welcome step.",
+        sources=[report],
+    )
+    sourced = make_claim(
+        article,
+        text="The council approved the budget on Monday.",
+        evidence=[
+            {
+                "article_id": report.pk,
+                "start": 0,
+                "end": 43,
+                "text": "The council approved the budget on Monday.",
+                "score": 0.97,
+            }
+        ],
+    )
+    opinion = make_claim(
+        article,
+        text="It is a bold and welcome step.",
+        suggested_label="opinion",
+        confidence=0.7,
+        reason_code="subjective-language",
+        reason="Evaluative words: “bold”, “welcome”.",
+    )
+    return article, sourced, opinion
+
+
+def test_review_page_highlights_each_claim_with_its_suggestion_and_evidence(
+    editor_client, reviewed
+):
+    article, sourced, opinion = reviewed
+    response = editor_client.get(review_url(article))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="span-{sourced.pk}"' in page and f'id="claim-{opinion.pk}"' in page
+    assert "claim-span label-opinion suggested" in page
+    assert "Evaluative words: “bold”, “welcome”." in page
+    assert "The report, characters 0–43" in page
+    assert "0 of 2 claims decided" in page
+    assert f'hx-post="{reverse("claims:mark", args=[sourced.pk])}"' in page
+    assert "hx-trigger" not in page
+
+
+def test_review_page_escapes_article_text_and_claims(editor_client, make_article, make_claim):
+    article = make_article(
+        title="<script>alert(1)</script>", body='Say "<b>hi</b>" & <script>x()</script>.'
+    )
+    make_claim(article, text=article.body, reason="<img src=x onerror=alert(2)>")
+    page = editor_client.get(review_url(article)).content.decode()
+    assert "<script>x()" not in page and "<script>alert(1)" not in page
+    assert "&lt;script&gt;x()" in page
+    assert "<img src=x" not in page
+
+
+def test_review_page_polls_while_annotating_and_stops_when_ready(
+    editor_client, make_article, htmx_headers
+):
+    article = make_article(status=Article.Status.ANNOTATING)
+    page = editor_client.get(review_url(article)).content.decode()
+    assert 'hx-trigger="every 1s"' in page
+    assert "Pre-annotating" in page
+    article.mark_ready()
+    partial = editor_client.get(review_url(article), **htmx_headers).content.decode()
+    assert "hx-trigger" not in partial
+
+
+def test_failed_annotation_shows_the_message_and_a_retry_button(editor_client, make_article):
+    article = make_article(
+        status=Article.Status.FAILED, status_message="Pre-annotation failed: boom"
+    )
+    page = editor_client.get(review_url(article)).content.decode()
+    assert "Pre-annotation failed: boom" in page
+    assert "Retry pre-annotation" in page
+
+
+def test_htmx_request_gets_the_review_partial(editor_client, reviewed, htmx_headers):
+    article, *_ = reviewed
+    response = editor_client.get(review_url(article), **htmx_headers)
+    assert response.status_code == 200
+    assert b"<html" not in response.content
+    assert b'id="review"' in response.content
+
+
+def test_review_needs_login(client, reviewed):
+    article, *_ = reviewed
+    response = client.get(review_url(article))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_review_rejects_post(editor_client, reviewed):
+    article, *_ = reviewed
+    assert editor_client.post(review_url(article)).status_code == 405
+
+
+def test_review_of_missing_article_is_404(editor_client):
+    assert editor_client.get(reverse("claims:review", args=[424242])).status_code == 404
+
+
+def test_another_editor_reviews_the_same_newsroom_article(client, other_editor, reviewed):
+    article, *_ = reviewed
+    client.force_login(other_editor)
+    assert client.get(review_url(article)).status_code == 200
+
+
+def test_review_query_count_does_not_grow_with_claims(
+    editor_client, make_article, make_claim, django_assert_max_num_queries
+):
+    article = make_article(body=" ".join(f"Sentence {i}." for i in range(200)))
+    for i in range(200):
+        make_claim(article, text=f"Sentence {i}.")
+    with django_assert_max_num_queries(10):
+        response = editor_client.get(review_url(article))
+    assert response.content.decode().count('class="claim ') == 200

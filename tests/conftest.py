@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from articles.models import Article
+from claims.models import Claim
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return django_user_model.objects.create_user("amira", password="correct horse battery")
+
+
+@pytest.fixture
+def other_editor(django_user_model):
+    return django_user_model.objects.create_user("second-editor", password="correct horse battery")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def htmx_headers():
+    return {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def make_article(editor):
+    counter = itertools.count(1)
+
+    def make(**fields) -> Article:
+        sources = fields.pop("sources", [])
+        n = next(counter)
+        defaults = {
+            "title": f"Article {n}",
+            "outlet": "The Daily Test",
+            "body": "The council approved the budget on Monday. It is a bold and welcome step.",
+            "uploaded_by": editor,
+            "status": Article.Status.READY,
+        }
+        article = Article.objects.create(**{**defaults, **fields})
+        article.sources.set(sources)
+        return article
+
+    return make
+
+
+@pytest.fixture
+def make_claim():
+    def make(article: Article, **fields) -> Claim:
+        position = fields.pop("position", article.claims.count() + 1)
+        text = fields.pop("text", None)
+        if text is None:
+            start = fields.pop("start", 0)
+            end = fields.pop("end", len(article.body))
+            text = article.body[start:end]
+        else:
+            start = article.body.index(text)
+            end = start + len(text)
+        defaults = {
+            "suggested_label": "sourced",
+            "confidence": 0.8,
+            "reason_code": "matches-source",
+            "reason": "A source sentence says the same.",
+        }
+        return Claim.objects.create(
+            article=article,
+            position=position,
+            start=start,
+            end=end,
+            text=text,
+            **{**defaults, **fields},
+        )
+
+    return make
