@@ -1,0 +1,1272 @@
+"""Lexical checks between a claim and source sentences: numbers, dates, entities,
+negation, tense/modality, and subjectivity cues. Pure functions on strings."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+# ---------------------------------------------------------------- tokens and stems
+
+_WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:['’][A-Za-z]+)?|\d+(?:[.,]\d+)*")
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "about",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "do",
+        "does",
+        "did",
+        "has",
+        "have",
+        "had",
+        "having",
+        "it",
+        "its",
+        "it's",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "he",
+        "she",
+        "they",
+        "them",
+        "his",
+        "her",
+        "their",
+        "him",
+        "we",
+        "us",
+        "our",
+        "you",
+        "your",
+        "i",
+        "me",
+        "my",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "than",
+        "then",
+        "so",
+        "such",
+        "also",
+        "just",
+        "only",
+        "very",
+        "more",
+        "most",
+        "much",
+        "many",
+        "some",
+        "any",
+        "all",
+        "each",
+        "both",
+        "few",
+        "other",
+        "another",
+        "own",
+        "same",
+        "too",
+        "can",
+        "will",
+        "would",
+        "should",
+        "could",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "not",
+        "no",
+        "nor",
+        "yet",
+        "still",
+        "even",
+        "ever",
+        "while",
+        "during",
+        "after",
+        "before",
+        "since",
+        "until",
+        "up",
+        "down",
+        "out",
+        "off",
+        "again",
+        "further",
+        "once",
+        "s",
+        "said",
+        "says",
+        "say",
+        "according",
+        "said",
+        "told",
+        "tells",
+        "one",
+        "which",
+        "said",
+        "mr",
+        "mrs",
+        "ms",
+        "per",
+        "via",
+        "among",
+        "amid",
+        "between",
+        "within",
+        "without",
+        "like",
+        "upon",
+        "across",
+        "through",
+        "against",
+        "toward",
+        "towards",
+        "around",
+        "because",
+        "although",
+        "though",
+    ]
+)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = w.rstrip("'")
+    for suf in (
+        "ations",
+        "ation",
+        "ments",
+        "ment",
+        "ingly",
+        "ings",
+        "ing",
+        "edly",
+        "ied",
+        "ies",
+        "ed",
+        "es",
+        "ly",
+        "s",
+    ):
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            w = w[: -len(suf)]
+            if suf in ("ied", "ies"):
+                w += "y"
+            break
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "ls":
+        w = w[:-1]  # stopped -> stopp -> stop
+    if w.endswith("e") and len(w) > 3:
+        w = w[:-1]
+    return w
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def content_stems(text: str) -> set[str]:
+    return {stem(w) for w in words(text) if w.lower() not in STOPWORDS and len(w) > 1}
+
+
+# ---------------------------------------------------------------- numbers
+
+NUMBER_WORDS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
+    "dozen": 12,
+    "a dozen": 12,
+    "half a dozen": 6,
+    "a hundred": 100,
+    "a thousand": 1000,
+    "a couple of": 2,
+    "a couple": 2,
+    "a pair of": 2,
+    "double": 2,
+    "twice": 2,
+    "triple": 3,
+    "thrice": 3,
+    "a million": 1e6,
+    "a billion": 1e9,
+    "dozens": "dozens",
+    "hundreds": "hundreds",
+    "thousands": "thousands",
+    "millions": "millions",
+}
+ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "twentieth": 20,
+}
+MULTIPLIERS = {
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+    "k": 1e3,
+    "m": 1e6,
+    "bn": 1e9,
+    "mn": 1e6,
+}
+_NUMWORD_RE = "|".join(sorted((re.escape(k) for k in NUMBER_WORDS), key=len, reverse=True))
+_NUM = re.compile(
+    r"(?<![\w.])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?:\s*(?P<mult>thousand|million|billion|trillion|bn|mn|k|m)\b)?"
+    r"(?P<pct>\s*(?:%|per ?cent|percent))?"
+    r"|(?<![\w-])(?P<word>" + _NUMWORD_RE + r")(?:[\s-](?P<word2>one|two|three|four|five|six|"
+    r"seven|eight|nine))?\b(?:\s+(?P<mult2>thousand|million|billion|trillion)\b)?"
+    r"|(?<![\w-])(?P<ord>\d+(?:st|nd|rd|th)|" + "|".join(ORDINALS) + r")\b",
+    re.IGNORECASE,
+)
+MONTHS = {
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MONTH_RE = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+)
+_DATE = re.compile(
+    r"\b(?P<m1>" + _MONTH_RE + r")\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{4}))?"
+    r"|\b(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>"
+    + _MONTH_RE
+    + r")\b(?:,?\s+(?P<y2>\d{4}))?"
+    r"|\b(?P<m3>January|February|March|April|June|July|August|September|October|November|"
+    r"December)\b(?:\s+(?P<y3>\d{4}))?"
+    r"|\b(?P<y4>(?:1[89]|20)\d{2})s?\b"
+    r"|\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+_DURATION = re.compile(
+    r"\b(?:(?:a|one|two|three|four|five|six|\d+(?:\.\d+)?|several|a few|many)\s+"
+    r"(?:and a half\s+)?)?(?:years?|months?|weeks?|days?|decades?|hours?)"
+    r"(?:\s+and a half)?\s+(?:after|before|later|earlier|ago)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float | str
+    text: str  # the number as written with the noun after it, for reasons
+    noun: str  # stem of the next content word ("" when none)
+    ordinal: bool = False
+    qualifier: str = ""  # "more", "less", "about" or "" (exact)
+
+
+_QUALIFIERS = [
+    (
+        "more",
+        re.compile(
+            r"(?:more than|over|above|at least|upwards of|in excess of|exceed\w*|"
+            r"as many as|as much as|some)\s*$",
+            re.I,
+        ),
+    ),
+    (
+        "less",
+        re.compile(r"(?:less than|fewer than|under|below|at most|up to|no more than)\s*$", re.I),
+    ),
+    (
+        "about",
+        re.compile(
+            r"(?:about|around|approximately|roughly|nearly|almost|close to|"
+            r"some|an estimated|estimated|~)\s*$",
+            re.I,
+        ),
+    ),
+]
+
+
+def consistent(claim_q: Quantity, source_q: Quantity) -> bool:
+    """Whether the claim's quantity is compatible with the source's."""
+    a, b = claim_q.value, source_q.value
+    if a == b:
+        return True
+    if not (isinstance(a, float) and isinstance(b, float)):
+        return False
+    q = claim_q.qualifier
+    if q == "more":
+        return b >= a
+    if q == "less":
+        return b <= a
+    if q == "about" or source_q.qualifier == "about":
+        return abs(a - b) <= 0.15 * max(abs(a), abs(b))
+    return False
+
+
+def _next_noun(text: str, pos: int) -> tuple[str, str]:
+    m = re.match(
+        r"\s*(?:(?:of|the|more|new|additional|extra|other)\s+)*([A-Za-z][\w-]*)"
+        r"(?:\s+([A-Za-z][\w-]*))?",
+        text[pos:],
+    )
+    if not m:
+        return "", ""
+    w = m.group(1)
+    if w.lower() in STOPWORDS:
+        return "", ""
+    shown = text[
+        pos : pos
+        + m.end(
+            2
+            if m.group(2) and m.group(2).lower() not in STOPWORDS and m.group(2)[0].islower()
+            else 1
+        )
+    ]
+    return stem(w), shown
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Numbers (digits, number words, ordinals) other than years and day-of-month."""
+    date_spans = [m.span() for m in _DATE.finditer(text)]
+    out = []
+    for m in _NUM.finditer(text):
+        if any(a <= m.start() < b for a, b in date_spans):
+            continue
+        ordinal = False
+        if m.group("num"):
+            raw = m.group("num").replace(",", "")
+            try:
+                value: float | str = float(raw)
+            except ValueError:
+                continue
+            mult = (m.group("mult") or "").lower()
+            if mult:
+                if mult == "m" and not re.match(r"\s*m\b(?!\w)", text[m.end("num") :]):
+                    pass
+                value = value * MULTIPLIERS.get(mult, 1)
+            if m.group("pct"):
+                value = f"{value:g}%"
+        elif m.group("word"):
+            w = m.group("word").lower()
+            if w in ("one",) and not re.match(r"\s+[a-z]", text[m.end() :]):
+                continue
+            value = NUMBER_WORDS[w]
+            if m.group("word2") and isinstance(value, (int, float)):
+                value = value + NUMBER_WORDS[m.group("word2").lower()]
+            if m.group("mult2") and isinstance(value, (int, float)):
+                value = value * MULTIPLIERS[m.group("mult2").lower()]
+        else:
+            o = m.group("ord").lower()
+            value = ORDINALS.get(o) or float(re.sub(r"\D", "", o))
+            ordinal = True
+        if isinstance(value, (int, float)):
+            value = float(value)
+        noun, shown = _next_noun(text, m.end())
+        full = text[m.start() : m.end()] + (text[m.end() : m.end() + len(shown)] if shown else "")
+        if not shown:
+            full = text[m.start() : m.end()]
+        before = text[max(0, m.start() - 20) : m.start()]
+        qual = next((name for name, rx in _QUALIFIERS if rx.search(before)), "")
+        if qual:
+            qm = next(rx for name, rx in _QUALIFIERS if name == qual).search(before)
+            full = before[qm.start() :] + full
+        out.append(Quantity(value, full.strip(), noun, ordinal, qual))
+    # "one" as a bare pronoun is too common to be a number; "a year and a half" etc. below
+    for m in _DURATION.finditer(text):
+        out.append(Quantity(stem(m.group(0)), m.group(0), "__duration__"))
+    return out
+
+
+@dataclass(frozen=True)
+class DateRef:
+    kind: str  # "md" (month+day), "m" (month), "y" (year), "wd" (weekday)
+    value: tuple
+    text: str
+
+
+def dates(text: str) -> list[DateRef]:
+    out = []
+    for m in _DATE.finditer(text):
+        g = m.groupdict()
+        if g["m1"] or g["m2"]:
+            mon = MONTHS[(g["m1"] or g["m2"]).lower().rstrip(".")]
+            day = int(g["d1"] or g["d2"])
+            if not 1 <= day <= 31:
+                continue
+            out.append(DateRef("md", (mon, day), m.group(0)))
+            y = g["y1"] or g["y2"]
+            if y:
+                out.append(DateRef("y", (int(y),), y))
+        elif g["m3"]:
+            if g["m3"] == "May" and not g["y3"]:
+                continue  # modal verb
+            out.append(DateRef("m", (MONTHS[g["m3"].lower()],), m.group(0)))
+            if g["y3"]:
+                out.append(DateRef("y", (int(g["y3"]),), g["y3"]))
+        elif g["y4"]:
+            out.append(DateRef("y", (int(g["y4"]),), m.group(0)))
+        elif g["wd"]:
+            out.append(DateRef("wd", (g["wd"].lower(),), m.group(0)))
+    return out
+
+
+# ---------------------------------------------------------------- entities
+
+_CAP = re.compile(
+    r"(?<![\w’'])([A-Z][\w’'.-]*(?:\s+(?:of|the|de|van|von|al|bin|and)?\s*[A-Z][\w’'-]*)*)"
+)
+COMMON_CAPS = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "By",
+        "For",
+        "With",
+        "From",
+        "To",
+        "Of",
+        "And",
+        "But",
+        "Or",
+        "If",
+        "As",
+        "It",
+        "Its",
+        "It's",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "There",
+        "Here",
+        "He",
+        "She",
+        "They",
+        "We",
+        "I",
+        "You",
+        "His",
+        "Her",
+        "Their",
+        "Our",
+        "My",
+        "Your",
+        "Who",
+        "What",
+        "When",
+        "Where",
+        "Why",
+        "How",
+        "After",
+        "Before",
+        "Since",
+        "While",
+        "During",
+        "Despite",
+        "Although",
+        "However",
+        "Meanwhile",
+        "Perhaps",
+        "Still",
+        "Yet",
+        "Also",
+        "Then",
+        "Now",
+        "Today",
+        "Yesterday",
+        "Tomorrow",
+        "Some",
+        "Many",
+        "Most",
+        "All",
+        "Each",
+        "Every",
+        "No",
+        "Not",
+        "One",
+        "Two",
+        "Three",
+        "According",
+        "Ultimately",
+        "Moreover",
+        "Furthermore",
+        "Indeed",
+        "Instead",
+        "Thus",
+        "Hence",
+        "So",
+        "Such",
+        "Even",
+        "Just",
+        "Only",
+        "Shortly",
+        "Since",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Read",
+        "Despite",
+        "Unlike",
+        "Like",
+        "Although",
+        "Once",
+        "Under",
+        "Over",
+        "Among",
+    ]
+)
+ROLE_WORDS = frozenset(
+    [
+        "president",
+        "dictator",
+        "leader",
+        "premier",
+        "chancellor",
+        "minister",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "general",
+        "governor",
+        "senator",
+        "mayor",
+        "prime",
+        "secretary",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "ceo",
+        "director",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "ambassador",
+        "commander",
+        "judge",
+        "chief",
+        "pope",
+        "emperor",
+        "tsar",
+        "autocrat",
+        "strongman",
+        "head",
+        "founder",
+        "journalist",
+        "podcaster",
+        "reporter",
+        "official",
+        "lawmaker",
+        "congressman",
+        "congresswoman",
+        "representative",
+        "sheriff",
+        "colonel",
+        "admiral",
+        "marshal",
+        "dr",
+        "professor",
+    ]
+)
+
+
+def _fold(s: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
+
+
+def _norm_entity(s: str) -> str:
+    s = re.sub(r"['’]s?$", "", _fold(s.strip()))
+    return s.strip(" .,-")
+
+
+def entities(text: str) -> list[str]:
+    """Capitalised spans, with a leading common word (sentence start) dropped."""
+    out = []
+    for m in _CAP.finditer(text):
+        span = m.group(1)
+        toks = span.split()
+        while toks and (toks[0] in COMMON_CAPS or toks[0].rstrip(".") in COMMON_CAPS):
+            toks = toks[1:]
+        if not toks:
+            continue
+        ent = _norm_entity(" ".join(toks))
+        if len(ent) > 1 and not ent.isdigit():
+            out.append(ent)
+    return out
+
+
+def entity_tokens(text: str) -> set[str]:
+    toks = set()
+    for e in entities(text):
+        for t in e.split():
+            t = _norm_entity(t)
+            if re.fullmatch(r"[A-Z](?:\.[A-Z])+\.?", t):
+                t = t.replace(".", "")  # U.S. -> US
+            if t and t[0].isupper() and t.lower() not in ("of", "the", "and"):
+                toks.add(t.lower())
+    return toks
+
+
+def role_mentions(text: str) -> dict[str, tuple[str, str]]:
+    """{surname: (role, full mention)} for 'Belarusian dictator Alexander Lukashenko'."""
+    out = {}
+    for m in re.finditer(
+        r"\b(?:(?P<adj>[A-Z][a-z]+(?:ian|ese|ish|an|i))\s+)?(?P<role>(?i:"
+        r"(?:(?:deputy|vice|acting|interim|former|assistant|senior|chief|lead|ex-)[\s-]*)?(?:"
+        + "|".join(sorted(ROLE_WORDS, key=len, reverse=True))
+        + r")))(?:\s+Minister)?\s+(?P<name>(?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)",
+        text,
+    ):
+        name = m.group("name")
+        if not name[0].isupper():
+            continue
+        surname = _norm_entity(name.split()[-1]).lower()
+        if surname.capitalize() in COMMON_CAPS:
+            continue
+        role = " ".join(m.group("role").lower().split())
+        if role == "prime":
+            role = "prime minister"
+        out[surname] = (role, _norm_entity(m.group(0)))
+    return out
+
+
+def _slots(text: str) -> dict[str, tuple[str, str]]:
+    """{lower token: (previous word, next word)} for capitalised tokens not starting a sentence."""
+    toks = re.findall(r"[A-Za-zÀ-ÿ][\w’'-]*|\d+", text)
+    out = {}
+    for i, t in enumerate(toks):
+        if i == 0 or not t[0].isupper() or t in COMMON_CAPS:
+            continue
+        base = _norm_entity(t).lower()
+        prev = toks[i - 1].lower()
+        nxt = toks[i + 1].lower() if i + 1 < len(toks) else ""
+        out.setdefault(base, (prev, nxt))
+    return out
+
+
+def substituted_entity(
+    claim: str, source: str, missing: list[str], loose: bool = False
+) -> tuple[str, str] | None:
+    """A claim name absent from the sources standing where the source has another name:
+    same word before it and same word after it ("in Moscow on" / "in Minsk on"). Unless
+    ``loose`` (the two sentences share most words), one neighbour must be a content word."""
+    cs, ss = _slots(claim), _slots(source)
+    for tok in missing:
+        if tok not in cs:
+            continue
+        prev, nxt = cs[tok]
+        for stok, (sprev, snxt) in ss.items():
+            if stok in cs or stok == tok:
+                continue
+            if (
+                prev == sprev
+                and nxt == snxt
+                and (loose or prev not in STOPWORDS or nxt not in STOPWORDS)
+            ):
+                return _find_token(source, stok), _find_token(claim, tok)
+    return None
+
+
+def _find_token(text: str, tok: str) -> str:
+    m = re.search(r"\b" + re.escape(tok) + r"\w*", text, re.I)
+    return m.group(0) if m else tok
+
+
+# ---------------------------------------------------------------- negation / refutation
+
+_NEG = re.compile(
+    r"\b(?:not|never|no|none|nobody|nothing|neither|nor|cannot|without|"
+    r"den(?:y|ies|ied|ying)|refus(?:e|es|ed|ing)|reject(?:s|ed|ing)?|"
+    r"fail(?:s|ed)? to|lack(?:s|ed|ing)?)\b|n['’]t\b",
+    re.IGNORECASE,
+)
+_REFUTE = re.compile(
+    r"\b(?:false|falsely|fake|hoax|misleading|mislead|incorrect|untrue|inaccurate|"
+    r"debunk\w*|fabricat\w*|baseless|unfounded|no evidence|not true|not real|"
+    r"there is no|there was no|there are no|no record|doctored|altered|satire|"
+    r"myth|rumou?r|conspiracy|unlikely|not (?:the case|correct|accurate))\b|^\s*no\b",
+    re.IGNORECASE,
+)
+
+
+def negations(text: str) -> int:
+    return len(_NEG.findall(text))
+
+
+_HARD_NEG = re.compile(
+    r"\b(?:not|never|no|none|nobody|nothing|neither|nor|cannot|den(?:y|ies|ied|ying))\b|n['’]t\b",
+    re.IGNORECASE,
+)
+
+
+def hard_negations(text: str) -> int:
+    return len(_HARD_NEG.findall(text))
+
+
+_REPORTED = re.compile(
+    r"\b(?:claim(?:s|ed|ing)?|alleg(?:e|es|ed|edly|ation|ations)|purport\w*|viral|"
+    r"rumou?r\w*|circulat\w*|shared on|posted on|social media post\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def reports_claim(text: str) -> int:
+    """Wording by which a source only reports that someone claims something."""
+    return len(_REPORTED.findall(text))
+
+
+_AFFIRM = re.compile(
+    r"\b(?:true|correct|accurate|confirm(?:s|ed)?|indeed|verified|genuine|authentic)\b"
+    r"|^\s*yes\b",
+    re.IGNORECASE,
+)
+
+
+def affirms(text: str) -> int:
+    """Words by which a source vouches for something ("true", "confirmed", "Yes, ...")."""
+    return len(_AFFIRM.findall(text))
+
+
+def negated_stems(text: str) -> set[str]:
+    """Stems of the content words a hard negation governs ("not involved", "denied X")."""
+    out = set()
+    for m in _HARD_NEG.finditer(text):
+        taken = 0
+        for w in re.findall(r"[A-Za-z’'-]+", text[m.end() : m.end() + 60]):
+            if w.lower() in STOPWORDS or w.lower() in ("being", "directly", "really"):
+                continue
+            out.add(stem(w))
+            taken += 1
+            if taken == 2:
+                break
+    return out
+
+
+def negation_conflict(claim: str, source: str) -> tuple[str, str] | None:
+    """A predicate negated in one text and asserted in the other."""
+    cn, sn = negated_stems(claim), negated_stems(source)
+    cs, ss = content_stems(claim), content_stems(source)
+    for st in sorted(sn - cn):
+        if st in cs:
+            return _around(source, st), _around(claim, st)
+    for st in sorted(cn - sn):
+        if st in ss:
+            return _around(source, st), _around(claim, st)
+    return None
+
+
+def _around(text: str, st: str, width: int = 3) -> str:
+    toks = re.findall(r"\S+", text)
+    for i, t in enumerate(toks):
+        w = re.sub(r"[^\w’'-]", "", t)
+        if w and stem(w) == st:
+            return " ".join(toks[max(0, i - width) : i + 2]).strip(",.;:")
+    return st
+
+
+_UP = re.compile(
+    r"\b(increas\w*|ris(?:e|es|ing|en)|rose|gr[eo]w(?:s|n|ing|th)?|gain(?:s|ed|ing)?|higher|"
+    r"surg\w*|jump(?:s|ed|ing)?|climb\w*|soar\w*|expand\w*|boost\w*|doubl\w*|tripl\w*)\b",
+    re.IGNORECASE,
+)
+_DOWN = re.compile(
+    r"\b(decreas\w*|declin\w*|f[ae]ll(?:s|en|ing)?|drop(?:s|ped|ping)?|shr[iau]nk\w*|lower|"
+    r"plung\w*|plummet\w*|slump\w*|reduc\w*|cut(?:s|ting)?|contract(?:ed|ing|ion)|"
+    r"los[st](?:es|ing)?|halv\w*|dwindl\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def direction_conflict(claim: str, source: str) -> tuple[str, str] | None:
+    """Claim says something went up where the source says it went down, or the reverse."""
+    c_up, c_down = _UP.search(claim), _DOWN.search(claim)
+    s_up, s_down = _UP.search(source), _DOWN.search(source)
+    if c_up and not c_down and s_down and not s_up:
+        return _span(source, s_down), _span(claim, c_up)
+    if c_down and not c_up and s_up and not s_down:
+        return _span(source, s_up), _span(claim, c_down)
+    return None
+
+
+def _span(text: str, m: re.Match, after: int = 3) -> str:
+    tail = re.findall(r"\S+", text[m.end() :])[:after]
+    return " ".join([m.group(0), *tail]).rstrip(",.;:")
+
+
+def refutes(text: str) -> int:
+    return len(_REFUTE.findall(text))
+
+
+# ---------------------------------------------------------------- tense / modality
+
+_V = r"([A-Za-z][a-z-]{2,})"
+_MODAL_SCOPES = [
+    # "will be deployed", "would deploy", "is expected to be handed"
+    re.compile(
+        r"\b(?:will|shall|would|could|may|might)\s+(?:not\s+)?(?:be\s+|have\s+been\s+)?" + _V, re.I
+    ),
+    re.compile(
+        r"\b(?:is|are|was|were|be|been)\s+(?:\w+\s+)?(?:expected|set|due|scheduled|"
+        r"planned|planning|going|about|poised|likely|slated|hoping|preparing)\s+to\s+"
+        r"(?:be\s+)?" + _V,
+        re.I,
+    ),
+    # "asked Putin on Dec. 6 to deploy", "plans to build", "called for ... to be"
+    re.compile(
+        r"\b(?:ask(?:s|ed)?|request(?:s|ed)?|urg(?:es|ed)|call(?:s|ed)? on|"
+        r"call(?:s|ed)? for|want(?:s|ed)?|propos(?:es|ed)|plan(?:s|ned)?|intend(?:s|ed)?|"
+        r"promis(?:es|ed)|vow(?:s|ed)|offer(?:s|ed)|threaten(?:s|ed)|seek(?:s)?|sought|"
+        r"hop(?:es|ed)|aim(?:s|ed)?|pledg(?:es|ed)|agree(?:s|d)?|decid(?:es|ed)|"
+        r"order(?:s|ed)|demand(?:s|ed))\b[^;:]{0,60}?\bto\s+(?:be\s+)?" + _V,
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:request|plan|proposal|call|bid|demand|promise|pledge|offer)s?\s+"
+        r"to\s+(?:be\s+)?" + _V,
+        re.I,
+    ),
+]
+_REALISED_BLOCK = re.compile(
+    r"\b(?:will|would|could|may|might|shall|to|be|not|never|if|whether)\s+$", re.I
+)
+
+
+def modal_events(text: str) -> dict[str, str]:
+    """{verb stem: phrase} for events the text reports as requested, planned or future."""
+    out: dict[str, str] = {}
+    for rx in _MODAL_SCOPES:
+        for m in rx.finditer(text):
+            verb = m.group(1)
+            if verb.lower() in STOPWORDS or len(verb) < 4:
+                continue
+            phrase = m.group(0)
+            if len(phrase.split()) > 5:
+                phrase = " ".join(phrase.split()[:1]) + " … " + " ".join(phrase.split()[-2:])
+            out.setdefault(stem(verb), phrase)
+    return out
+
+
+def realised_events(text: str) -> set[str]:
+    """Stems of verbs the text states as having happened (simple past / perfect)."""
+    out = set()
+    for m in re.finditer(r"\b([A-Za-z][a-z-]{2,}ed)\b", text):
+        before = text[max(0, m.start() - 24) : m.start()]
+        if _REALISED_BLOCK.search(before) or re.search(
+            r"\b(?:to|will|would|could|may|might)\s+(?:be|have|have been)\s+$", before, re.I
+        ):
+            continue
+        out.add(stem(m.group(1)))
+    return out
+
+
+def modality_conflict(
+    claim: str, source: str, sources_text: str = "", realised: set[str] | None = None
+) -> tuple[str, str] | None:
+    """Source reports an event as requested/planned/future; claim says it happened.
+
+    ``sources_text`` (or its precomputed ``realised_events``): all source text; an event
+    stated anywhere as done is no conflict. Returns (source phrase, claim word) or None.
+    """
+    modal = modal_events(source)
+    if not modal:
+        return None
+    done_in_sources = realised if realised is not None else realised_events(sources_text or source)
+    claim_modal = modal_events(claim)
+    for m in re.finditer(r"\b([A-Za-z][a-z-]{2,}ed)\b", claim):
+        st = stem(m.group(1))
+        if st not in modal or st in done_in_sources or st in claim_modal:
+            continue
+        before = claim[max(0, m.start() - 24) : m.start()]
+        if _REALISED_BLOCK.search(before) or re.search(
+            r"\b(?:to|will|would|could|may|might)\s+(?:be|have|have been)\s+$", before, re.I
+        ):
+            continue
+        return modal[st], m.group(1)
+    return None
+
+
+# ---------------------------------------------------------------- subjectivity cues
+
+HEDGES = frozenset(
+    [
+        "perhaps",
+        "maybe",
+        "seems",
+        "seem",
+        "seemed",
+        "seemingly",
+        "apparently",
+        "apparent",
+        "arguably",
+        "likely",
+        "unlikely",
+        "probably",
+        "possibly",
+        "presumably",
+        "supposedly",
+        "allegedly",
+        "suggest",
+        "suggests",
+        "suggesting",
+        "suggested",
+        "appear",
+        "appears",
+        "appeared",
+        "conceivably",
+        "perhaps",
+        "speculate",
+        "speculation",
+        "guess",
+        "wonder",
+    ]
+)
+EVALUATIVE = frozenset(
+    [
+        "peculiar",
+        "intriguing",
+        "complex",
+        "compelling",
+        "significant",
+        "stark",
+        "devastating",
+        "precarious",
+        "unconvincing",
+        "harsh",
+        "harshly",
+        "remarkable",
+        "shocking",
+        "disgraceful",
+        "brilliant",
+        "terrible",
+        "absurd",
+        "ridiculous",
+        "outrageous",
+        "shameful",
+        "admirable",
+        "impressive",
+        "disappointing",
+        "troubling",
+        "alarming",
+        "disturbing",
+        "dangerous",
+        "reckless",
+        "foolish",
+        "wise",
+        "clever",
+        "stupid",
+        "naive",
+        "cynical",
+        "hypocritical",
+        "hypocrisy",
+        "bizarre",
+        "strange",
+        "odd",
+        "interesting",
+        "fascinating",
+        "important",
+        "crucial",
+        "vital",
+        "essential",
+        "good",
+        "bad",
+        "great",
+        "best",
+        "worst",
+        "better",
+        "worse",
+        "awful",
+        "horrible",
+        "wonderful",
+        "excellent",
+        "poor",
+        "sad",
+        "tragic",
+        "tragedy",
+        "pathetic",
+        "laughable",
+        "dubious",
+        "questionable",
+        "controversial",
+        "difficult",
+        "delicate",
+        "complicated",
+        "multifaceted",
+        "pragmatic",
+        "pragmatism",
+        "unprecedented",
+        "incredible",
+        "unbelievable",
+        "inextricably",
+        "deeply",
+        "truly",
+        "utterly",
+        "clearly",
+        "obviously",
+        "undoubtedly",
+        "certainly",
+        "surely",
+        "simply",
+        "merely",
+        "essentially",
+        "ultimately",
+        "fundamentally",
+        "blatant",
+        "blatantly",
+        "egregious",
+        "courageous",
+        "cowardly",
+        "heroic",
+        "evil",
+        "corrupt",
+        "incompetent",
+        "failed",
+        "failure",
+        "disaster",
+        "disastrous",
+        "catastrophic",
+        "chaos",
+        "chaotic",
+        "mess",
+        "brave",
+        "bold",
+        "welcome",
+        "unwelcome",
+        "regretful",
+        "testament",
+        "irony",
+        "ironic",
+        "ironically",
+        "sadly",
+        "fortunately",
+        "unfortunately",
+        "hopefully",
+    ]
+)
+EVAL_VERBS = frozenset(
+    [
+        "underscores",
+        "underscore",
+        "highlights",
+        "highlight",
+        "demonstrates",
+        "demonstrate",
+        "illustrates",
+        "illustrate",
+        "reveals",
+        "paints",
+        "signals",
+        "shows",
+        "epitomizes",
+        "exemplifies",
+        "symbolizes",
+        "betrays",
+        "absolve",
+        "judged",
+        "deserves",
+        "deserve",
+    ]
+)
+_SPECULATION = re.compile(
+    r"\b(could be (?:interpreted|seen|read|viewed|argued)|it is (?:possible|likely|clear|"
+    r"hard to|difficult to|easy to)|one (?:could|might|can) (?:argue|say|wonder)|"
+    r"raising questions|remains? (?:to be seen|unclear|largely unanswered|unanswered)|"
+    r"it (?:seems|appears|looks like)|the question (?:of|is) whether|in fact|"
+    r"whether (?:willing|or not)|if anything|far from over|"
+    r"I (?:think|believe|suspect|guess|feel|doubt|fear|hope)|in my (?:view|opinion)|"
+    r"(?:we|you) (?:must|should|need to|ought to))",
+    re.IGNORECASE,
+)
+# evaluative or deontic framing: the author judging, not guessing
+_FRAMING = re.compile(
+    r"\b(it['’]s (?:a|an|not|clear|hard|time)|there is no doubt|no wonder|of course|"
+    r"in other words|needs? to|ought to|should|must|and rightly so|rightly|wrongly|"
+    r"thankfully|shamefully|foolishly|wisely)\b",
+    re.IGNORECASE,
+)
+FIRST_PERSON = re.compile(r"\b(?:I|we|us|our|ours|my|me|let['’]s)\b")
+
+
+def _outside_quotes(text: str) -> str:
+    return re.sub(r"[“\"][^”\"]{0,400}[”\"]", " ", text)
+
+
+def subjectivity_cues(text: str) -> dict[str, float]:
+    free = _outside_quotes(text)
+    toks = [w.lower().replace("’", "'") for w in re.findall(r"[A-Za-z’'-]+", free)]
+    n = max(len(toks), 1)
+    hedges = sum(t in HEDGES for t in toks)
+    evaluative = sum(t in EVALUATIVE for t in toks)
+    eval_verbs = sum(t in EVAL_VERBS for t in toks)
+    spec = len(_SPECULATION.findall(free))
+    evaluative += len(_FRAMING.findall(free))
+    first = len(FIRST_PERSON.findall(free))
+    question = 1.0 if free.rstrip().rstrip("”\"’'").endswith("?") else 0.0
+    exclaim = 1.0 if "!" in free else 0.0
+    digits = len(re.findall(r"\d", text))
+    names = len(entities(text))
+    quoted = 1.0 if re.search(r"[“\"]", text) else 0.0
+    attribution = (
+        1.0
+        if re.search(r"\b(said|says|told|according to|reported|announced|stated)\b", text, re.I)
+        else 0.0
+    )
+    modals = sum(t in ("could", "might", "may", "would", "should", "must", "ought") for t in toks)
+    demonstrative = (
+        1.0 if re.match(r"\s*(?:This|These|Such|That)\s+[a-z]+\s+(?!is\b|was\b)", free) else 0.0
+    )
+    return {
+        "hedges": hedges,
+        "modals": modals,
+        "demonstrative": demonstrative,
+        "evaluative": evaluative,
+        "eval_verbs": eval_verbs,
+        "speculation": spec,
+        "first_person": first,
+        "question": question,
+        "exclaim": exclaim,
+        "digits": min(digits, 8) / 8,
+        "names": min(names, 6) / 6,
+        "quoted": quoted,
+        "attribution": attribution,
+        "length": min(n, 60) / 60,
+    }
+
+
+CUE_NAMES = tuple(subjectivity_cues("x").keys())
+
+
+def cue_phrases(text: str, limit: int = 3) -> list[str]:
+    """The words/phrases that made a sentence look like opinion, for reasons."""
+    free = _outside_quotes(text)
+    found = [m.group(0) for m in _SPECULATION.finditer(free)]
+    found += [m.group(0) for m in _FRAMING.finditer(free)]
+    for w in re.findall(r"[A-Za-z’'-]+", free):
+        lw = w.lower()
+        if lw in HEDGES or lw in EVALUATIVE or lw in EVAL_VERBS:
+            found.append(w)
+    # "It’s a" / "It’s not" only when nothing more telling was found
+    weak = [f for f in found if re.fullmatch(r"it['’]s \w+", f, re.I)]
+    strong = [f for f in found if f not in weak]
+    found = strong or weak
+    out: list[str] = []
+    for f in found:
+        lf = f.lower()
+        if any(lf in o.lower() for o in out):
+            continue  # "seems" inside "It seems"
+        out = [o for o in out if o.lower() not in lf]
+        out.append(f)
+    return out[:limit]
+
+
+@dataclass
+class Comparison:
+    """Result of comparing a claim with its best evidence sentence(s)."""
+
+    number: tuple[str, str] | None = None  # (source text, claim text)
+    number_unsupported: str | None = None  # claim quantity absent from all sources
+    date: tuple[str, str] | None = None
+    entity: tuple[str, str] | None = None
+    entity_missing: list[str] = field(default_factory=list)
+    negation: tuple[str, str] | None = None
+    modality: tuple[str, str] | None = None
