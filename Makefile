@@ -8,7 +8,7 @@ DEV_ENV := DEBUG=$${DEBUG:-true}
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-services lint eval bench clean
+.PHONY: install run test lint eval bench loadtest clean
 
 $(STAMP): pyproject.toml requirements-model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,15 @@ eval: install
 
 bench: install
 	$(DEV_ENV) $(BIN)/python -m claims.annotator.bench
+	$(BIN)/python -m claims.bench_pipeline
+	# A scratch database of its own (BENCH_DATABASE_URL), never the one in DATABASE_URL.
+	$(DEV_ENV) DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/factcheck_bench} \
+	  $(BIN)/python -m claims.bench_export
+	$(DEV_ENV) $(BIN)/python -m claims.bench_review
+
+# Production settings under gunicorn on loopback, on a scratch database (LOAD_DATABASE_URL); needs wrk.
+loadtest: install
+	$(BIN)/python -m factcheck.loadtest $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache test-artifacts

@@ -7,12 +7,15 @@ from datetime import date
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from articles.models import Article
+from factcheck.roles import ensure_roles
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 DEMO_USERNAME = "editor"
+DEMO_VIEWER = "viewer"  # may read and export, not upload or mark
 DEMO_PASSWORD = "factcheck-demo"  # noqa: S105 - a local demo login, printed by `make run`
 
 
@@ -43,12 +46,17 @@ COMMENTARY = DemoText(
 
 
 def load_demo() -> tuple[Article, Article]:
-    """Create (or refresh) the demo editor and the demo pair; returns (report, commentary)."""
+    """Create (or refresh) the demo logins and the demo pair; returns (report, commentary)."""
     with transaction.atomic():
+        ensure_roles()
         editor, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
         editor.is_staff = editor.is_superuser = True
         editor.set_password(DEMO_PASSWORD)
         editor.save()
+        viewer, _ = get_user_model().objects.get_or_create(username=DEMO_VIEWER)
+        viewer.set_password(DEMO_PASSWORD)
+        viewer.save()
+        viewer.groups.set([Group.objects.get(name="viewer")])
         report = _article(REPORT, editor)
         commentary = _article(COMMENTARY, editor)
         commentary.sources.set([report])

@@ -17,7 +17,26 @@ from articles.text import (
 ACCEPTED = sorted(TEXT_EXTENSIONS | HTML_EXTENSIONS)
 
 
-class SourcesField(forms.ModelMultipleChoiceField):
+class ArticlesField(forms.ModelMultipleChoiceField):
+    """Articles chosen by id."""
+
+    def clean(self, value):
+        # An id beyond the database's integers would break the query instead of being refused.
+        for pk in value if isinstance(value, list | tuple) else ():
+            try:
+                out_of_range = abs(int(pk)) >= 2**63
+            except (TypeError, ValueError):
+                continue  # the usual "not a valid value" error follows
+            if out_of_range:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super().clean(value)
+
+
+class SourcesField(ArticlesField):
     def label_from_instance(self, obj: Article) -> str:
         return f"{obj.title} ({obj.outlet})" if obj.outlet else obj.title
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -11,9 +11,24 @@ from django.utils import timezone
 
 class ArticleQuerySet(models.QuerySet):
     def with_progress(self) -> ArticleQuerySet:
+        from claims.models import Label  # claims depends on articles, not the other way
+
+        by_label = {
+            f"{label}_count": Count("claims", filter=Q(claims__verdict=label), distinct=True)
+            for label in Label.values
+        }
         return self.annotate(
             claim_count=Count("claims", distinct=True),
             decided_count=Count("claims", filter=~Q(claims__verdict=""), distinct=True),
+            **by_label,
+        )
+
+    def stuck(self, *, queued_before: datetime, started_before: datetime) -> ArticleQuerySet:
+        """Articles whose annotation message was lost (the broker was down when it was sent)
+        or whose run was abandoned (its worker killed at the time limit)."""
+        return self.filter(
+            Q(status=Article.Status.QUEUED, queued_at__lt=queued_before)
+            | Q(status=Article.Status.ANNOTATING, annotation_started_at__lt=started_before)
         )
 
 
@@ -43,7 +58,10 @@ class Article(models.Model):
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     status_message = models.TextField(blank=True)
+    queued_at = models.DateTimeField(default=timezone.now)
     annotation_started_at = models.DateTimeField(null=True, blank=True)
+    # The Celery task running it: only a redelivery of that same task may take it over early.
+    annotation_task_id = models.CharField(max_length=64, blank=True, editable=False)
     annotated_at = models.DateTimeField(null=True, blank=True)
 
     # The article split and embedded as a source, kept so that a source is embedded once
@@ -75,21 +93,29 @@ class Article(models.Model):
     def queue_annotation(self) -> None:
         self.status = self.Status.QUEUED
         self.status_message = ""
+        self.queued_at = timezone.now()
         self.annotation_started_at = None
-        self.save(update_fields=["status", "status_message", "annotation_started_at"])
+        self.save(update_fields=["status", "status_message", "queued_at", "annotation_started_at"])
 
     @classmethod
-    def claim_for_annotation(cls, pk: int, *, stale_after: timedelta) -> bool:
+    def claim_for_annotation(cls, pk: int, *, task_id: str, stale_after: timedelta) -> bool:
         """Move a queued article to annotating, or take over one whose worker died.
 
-        A conditional UPDATE, so a duplicate or redelivered task finds nothing to claim.
+        A conditional UPDATE, so a duplicate task finds nothing to claim. The broker hands
+        the same task out again only once its worker is gone (it died, or was killed at the
+        time limit, which is shorter than the visibility timeout), so that redelivery takes
+        over at once; any other task only after `stale_after`.
         """
         now = timezone.now()
-        waiting = Q(status=cls.Status.QUEUED) | Q(
-            status=cls.Status.ANNOTATING, annotation_started_at__lt=now - stale_after
-        )
+        abandoned = Q(annotation_started_at__lt=now - stale_after)
+        if task_id:
+            abandoned |= Q(annotation_task_id=task_id)
+        waiting = Q(status=cls.Status.QUEUED) | Q(abandoned, status=cls.Status.ANNOTATING)
         claimed = cls.objects.filter(waiting, pk=pk).update(
-            status=cls.Status.ANNOTATING, annotation_started_at=now, status_message=""
+            status=cls.Status.ANNOTATING,
+            annotation_started_at=now,
+            annotation_task_id=task_id,
+            status_message="",
         )
         return claimed == 1
 

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from articles.models import Article
@@ -57,10 +59,30 @@ def enqueue_annotation(article: Article) -> None:
     transaction.on_commit(partial(send_annotation, article.pk))
 
 
-def send_annotation(article_id: int) -> None:
-    # The article is saved and stays queued when the broker is down; sending again later
-    # (the article page's Re-run button) picks it up.
+def send_annotation(article_id: int) -> bool:
+    # The article is saved and stays queued when the broker is down;
+    # requeue_stuck_annotations sends it again once the broker is back.
     try:
         annotate_article.delay(article_id)
     except OperationalError:
         logger.warning("Broker unreachable: article %s stays queued", article_id, exc_info=True)
+        return False
+    return True
+
+
+def requeue_stuck_annotations(*, queued_for: timedelta = timedelta(minutes=2)) -> int:
+    """Send again the articles whose annotation message was lost or whose run was abandoned;
+    returns how many were sent. A duplicate message is harmless: only one run claims them."""
+    now = timezone.now()
+    stuck = Article.objects.stuck(
+        queued_before=now - queued_for,
+        started_before=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT),
+    )
+    sent = 0
+    for article_id in stuck.values_list("pk", flat=True):
+        if not send_annotation(article_id):
+            break  # the broker is still down; the next round tries again
+        # Restart the clock, so a long queue is not sent the same article every round.
+        Article.objects.filter(pk=article_id, status=Article.Status.QUEUED).update(queued_at=now)
+        sent += 1
+    return sent

@@ -44,6 +44,23 @@ _BLOCKS = {
 }
 
 
+# What a file's first bytes say it is, whatever its name claims.
+SIGNATURES = {
+    b"%PDF-": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive (a Word or OpenDocument file?)",
+    b"\xd0\xcf\x11\xe0": "an old Word or Excel document",
+    b"{\\rtf": "an RTF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x1f\x8b": "a gzip archive",
+}
+HTML_DOCUMENT = re.compile(
+    r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
+HTML_TAG = re.compile(r"</?[a-z][a-z0-9]*\b[^>]*>", re.I)
+
+
 class UnreadableText(ValueError):
     pass
 
@@ -89,7 +106,14 @@ def normalise(text: str) -> str:
 
 
 def decode_upload(data: bytes, extension: str) -> str:
-    """Decode an uploaded .txt/.md/.html file into article text, or raise UnreadableText."""
+    """Decode an uploaded .txt/.md/.html file into article text, or raise UnreadableText.
+
+    The content decides: a PDF named .txt is refused, an HTML page named .txt is reduced
+    to its text, and a .html file with no markup is kept as the text it is.
+    """
+    for signature, kind in SIGNATURES.items():
+        if data.startswith(signature):
+            raise UnreadableText(f"The file is {kind}, not text. Paste its text instead.")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -98,6 +122,6 @@ def decode_upload(data: bytes, extension: str) -> str:
         ) from exc
     if "\x00" in text:
         raise UnreadableText("The file contains binary data, not text.")
-    if extension in HTML_EXTENSIONS:
+    if HTML_DOCUMENT.match(text) or (extension in HTML_EXTENSIONS and HTML_TAG.search(text)):
         text = html_to_text(text)
     return normalise(text)

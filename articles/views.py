@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,6 +13,7 @@ from articles.models import Article
 
 
 @require_GET
+@permission_required("articles.view_article", raise_exception=True)
 @vary_on_headers("HX-Request")
 def article_list(request: HttpRequest) -> HttpResponse:
     articles = list(Article.objects.with_progress().select_related("uploaded_by"))
@@ -21,6 +23,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required("articles.add_article", raise_exception=True)
 def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "articles/upload.html", {"form": ArticleUploadForm()})
@@ -42,6 +45,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@permission_required("articles.change_article", raise_exception=True)
 def edit_sources(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
     form = SourcesForm(request.POST, article=article)
@@ -54,6 +58,7 @@ def edit_sources(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@permission_required("articles.change_article", raise_exception=True)
 def reannotate(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
     if article.is_pending:

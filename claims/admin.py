@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from claims.models import Claim, VerdictChange
+from claims.models import ApiToken, Claim, VerdictChange
 
 
 class VerdictChangeInline(admin.TabularInline):
@@ -25,3 +25,19 @@ class ClaimAdmin(admin.ModelAdmin):
     # Verdicts change only through the review page, which keeps their history.
     readonly_fields = ["verdict", "note", "decided_by", "decided_at"]
     inlines = [VerdictChangeInline]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at"]
+    list_select_related = ["user"]
+    search_fields = ["name", "user__username", "prefix"]
+    readonly_fields = ["prefix", "created_at", "last_used_at"]
+
+    def save_model(self, request, obj: ApiToken, form, change: bool) -> None:
+        if not change:
+            key = obj.new_key()
+            messages.warning(
+                request, f"The token for {obj.user}: {key} — copy it now, it is not shown again."
+            )
+        super().save_model(request, obj, form, change)

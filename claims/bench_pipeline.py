@@ -2,7 +2,7 @@
 
     python -m claims.bench_pipeline [--articles 12]
 
-Uses a scratch database (BENCH_DATABASE_URL, default factcheck_bench on 127.0.0.1) and Redis
+Uses a scratch database (BENCH_PIPELINE_DATABASE_URL, default factcheck_bench_pipeline) and Redis
 database 14, so it never touches real data or queues.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck_bench"
+    "BENCH_PIPELINE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck_bench_pipeline"
 )
 BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
 ENV = {
@@ -28,6 +28,9 @@ ENV = {
     "DATABASE_URL": DATABASE_URL,
     "CELERY_BROKER_URL": BROKER_URL,
     "LOG_LEVEL": "WARNING",
+    "DJANGO_SETTINGS_MODULE": "factcheck.settings",
+    # One model thread per worker process, so N processes use N cores without contention.
+    "FACTCHECK_ANNOTATOR_THREADS": "1",
 }
 os.environ.update(ENV)
 
@@ -79,14 +82,14 @@ def stop_workers(worker: subprocess.Popen) -> None:
 
 
 def texts() -> tuple[str, list[str]]:
-    """A ~1,500-word article and three sources, made from the demo pair with varied facts."""
+    """A 1,500-word article and three sources, made from the demo pair with varied facts."""
     from articles.demo import COMMENTARY, REPORT
 
     report, commentary = REPORT.read(), COMMENTARY.read()
     variants = [
         re.sub(r"\b(\d+)\b", lambda m, k=k: str(int(m.group()) + k), report) for k in (1, 2)
     ]
-    article = "\n\n".join([commentary, re.sub(r"seventh", "eighth", commentary)])
+    article = "\n\n".join([commentary, re.sub(r"seventh", "eighth", commentary), variants[0]])
     return article, [report, *variants]
 
 
@@ -163,7 +166,7 @@ def main() -> None:
 
     n = args.articles
     median = statistics.median(latencies)
-    print(f"article: {words} words, 3 sources (already embedded), warm worker")
+    print(f"article: {words} words, 3 sources (already embedded), warm worker, 1 model thread")
     print(f"upload → ready: median {median:.2f} s, max {max(latencies):.2f} s (5 runs)")
     print(f"{n} articles, 1 worker process:  {one:.2f} s ({n / one:.2f} articles/s)")
     print(f"{n} articles, 2 worker processes: {two:.2f} s ({n / two:.2f} articles/s)")

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import hashlib
+import secrets
+import uuid
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -37,6 +42,9 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every verdict, merge and split: a write based on an older version is refused,
+    # so two editors on one claim never lose an update silently.
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["article", "position"]
@@ -66,40 +74,156 @@ class Claim(models.Model):
     def best_evidence(self) -> dict | None:
         return self.evidence[0] if self.evidence else None
 
-    def set_verdict(self, *, label: str, note: str, editor) -> VerdictChange:
-        """Record an editor's decision, keeping the old one in the history."""
+    def set_verdict(
+        self,
+        *,
+        label: str,
+        note: str,
+        editor,
+        seen_version: int | None = None,
+        kind: str = "mark",
+        batch: uuid.UUID | None = None,
+        reverts: VerdictChange | None = None,
+    ) -> VerdictChange:
+        """Record an editor's decision, keeping the old one in the history.
+
+        With `seen_version` (the version the editor looked at) the write is conditional:
+        StaleClaim is raised, and nothing written, if the claim changed since.
+        """
+        if seen_version is None:
+            seen_version = self.version
+        now = timezone.now()
         with transaction.atomic():
+            updated = Claim.objects.filter(pk=self.pk, version=seen_version).update(
+                verdict=label,
+                note=note,
+                decided_by=editor if label else None,
+                decided_at=now if label else None,
+                version=F("version") + 1,
+            )
+            if not updated:
+                raise StaleClaim(self)
             change = VerdictChange.objects.create(
                 claim=self,
+                kind=kind,
                 old_label=self.verdict,
                 new_label=label,
+                old_note=self.note,
                 suggested_label=self.suggested_label,
                 note=note,
                 editor=editor,
+                created_at=now,
+                batch=batch,
+                reverts=reverts,
             )
-            self.verdict = label
-            self.note = note
-            self.decided_by = editor
-            self.decided_at = change.created_at
-            self.save(update_fields=["verdict", "note", "decided_by", "decided_at"])
+        self.verdict, self.note = label, note
+        self.decided_by, self.decided_at = (editor, now) if label else (None, None)
+        self.version = seen_version + 1
         return change
+
+
+class StaleClaim(Exception):
+    """The claim changed after the editor saw it; their write was not applied."""
+
+    def __init__(self, claim: Claim) -> None:
+        super().__init__(f"Claim {claim.pk} changed since version was read")
+        self.claim = claim
 
 
 class VerdictChange(models.Model):
     """One editor decision on a claim: never updated, never deleted with the verdict."""
 
+    class Kind(models.TextChoices):
+        MARK = "mark", "marked"
+        ACCEPT = "accept", "accepted in bulk"
+        UNDO = "undo", "undid"
+        MERGE = "merge", "merged"
+        SPLIT = "split", "split"
+
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MARK)
     old_label = models.CharField(max_length=10, choices=Label.choices, blank=True)
     new_label = models.CharField(max_length=10, choices=Label.choices, blank=True)
     suggested_label = models.CharField(max_length=10, choices=Label.choices, blank=True)
     note = models.TextField(blank=True)
+    old_note = models.TextField(blank=True)
     editor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # One bulk action (bulk accept, or the undo of one) shares a batch, undone as one.
+    batch = models.UUIDField(null=True, blank=True, db_index=True)
+    reverts = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="undone_by"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["mark", "accept", "undo", "merge", "split"]),
+                name="verdictchange_kind_valid",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__in": [*LABEL_VALUES, ""]}),
+                    name=f"verdictchange_{field}_valid",
+                )
+                for field in ("old_label", "new_label", "suggested_label")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.old_label or '—'} → {self.new_label or '—'}"
+
+    @property
+    def agreed(self) -> bool:
+        """Whether the editor's label is the one the pre-annotator suggested."""
+        return bool(self.new_label) and self.new_label == self.suggested_label
+
+
+class ApiToken(models.Model):
+    """A script's key to the JSON API, acting as its user. Only a hash of the key is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What uses it, e.g. “nightly sync”.")
+    prefix = models.CharField(max_length=8, editable=False, help_text="The key's start.")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["user", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(key: str) -> str:
+        # A random 256-bit key cannot be guessed, so a fast hash is enough (unlike passwords).
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def new_key(self) -> str:
+        """Give the token a fresh key and return it; it cannot be read back later."""
+        key = secrets.token_urlsafe(32)
+        self.prefix = key[:8]
+        self.digest = self.hash(key)
+        return key
+
+    @classmethod
+    def user_for(cls, key: str):
+        """The active user a key belongs to, or None."""
+        token = (
+            cls.objects.select_related("user")
+            .filter(digest=cls.hash(key), user__is_active=True)
+            .first()
+        )
+        if token is None:
+            return None
+        now = timezone.now()
+        # Recorded to the minute, so reading scripts don't write on every request.
+        if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user

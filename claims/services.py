@@ -15,13 +15,13 @@ from claims.models import Claim, VerdictChange
 logger = logging.getLogger(__name__)
 
 
-def annotate_article(*, article_id: int) -> bool:
+def annotate_article(*, article_id: int, task_id: str = "") -> bool:
     """Pre-annotate an article unless another run holds it; returns whether it ran.
 
     Suggestions are replaced; verdicts, notes and history are never touched.
     """
     stale_after = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    if not Article.claim_for_annotation(article_id, stale_after=stale_after):
+    if not Article.claim_for_annotation(article_id, task_id=task_id, stale_after=stale_after):
         return False
     article = Article.objects.get(pk=article_id)
     try:

@@ -5,6 +5,6 @@ from celery import shared_task
 from claims import services
 
 
-@shared_task(acks_late=True)
-def annotate_article(article_id: int) -> bool:
-    return services.annotate_article(article_id=article_id)
+@shared_task(bind=True, acks_late=True)
+def annotate_article(self, article_id: int) -> bool:
+    return services.annotate_article(article_id=article_id, task_id=self.request.id or "")

@@ -1,57 +1,210 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url, reswap, retarget
 
 from articles.models import Article
-from claims.export import csv_lines
-from claims.forms import ExportFilterForm, VerdictForm
-from claims.models import Claim
-from claims.review import claim_context, review_context
+from claims.export import annotation_collection, claim_review_document, csv_chunks
+from claims.forms import BulkAcceptForm, ExportFilterForm, RestructureForm, VerdictForm
+from claims.models import Claim, StaleClaim
+from claims.review import (
+    claim_detail,
+    filters_from,
+    marked_context,
+    next_undecided,
+    review_context,
+    select_url,
+)
+from claims.verdicts import accept_suggestions, merge_with_next, split_claim, undo_last
+
+STALE = "Another editor changed this claim meanwhile; nothing was changed. Here it is now."
+# The stored embeddings of an article used as a source are large and never shown here.
+ARTICLES = Article.objects.defer("prepared_source")
+CLAIMS = Claim.objects.select_related("article").defer("article__prepared_source")
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@permission_required("claims.view_claim", raise_exception=True)
+@vary_on_headers("HX-Request", "HX-Target")
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article.objects.select_related("uploaded_by"), pk=pk)
-    context = review_context(article)
+    article = get_object_or_404(ARTICLES, pk=pk)
+    if request.htmx.target == "detail":  # selecting a claim: just its panel
+        return render(request, "claims/_claim.html", claim_detail(article, request.GET))
     template = "claims/_review.html" if request.htmx else "claims/review.html"
-    return render(request, template, context)
+    return render(request, template, review_context(article, request.GET))
 
 
 @require_POST
+@permission_required("claims.change_claim", raise_exception=True)
 def mark(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = get_object_or_404(Claim.objects.select_related("article"), pk=pk)
+    claim = get_object_or_404(CLAIMS, pk=pk)
     form = VerdictForm(request.POST)
-    if form.is_valid():
+    filters = filters_from(request.POST)
+    if not form.is_valid():
+        return _verdict_refused(request, claim, filters, form=form, status=400)
+    try:
         claim.set_verdict(
-            label=form.cleaned_data["label"], note=form.cleaned_data["note"], editor=request.user
+            label=form.cleaned_data["label"],
+            note=form.cleaned_data["note"],
+            editor=request.user,
+            seen_version=form.cleaned_data["version"],
         )
-        if request.htmx:
-            return render(request, "claims/_claim_marked.html", claim_context(claim))
-        return redirect(reverse("claims:review", args=[claim.article_id]) + f"#claim-{pk}")
-    # Invalid: show the card again with the errors and the editor's note kept.
+    except StaleClaim:
+        return _verdict_refused(request, claim, filters, form=form, status=409)
     if request.htmx:
-        context = claim_context(claim)
-        context["claim"].invalid_form = form
-        return render(request, "claims/_claim_marked.html", context, status=400)
-    context = review_context(claim.article)
-    next(c for c in context["claims"] if c.pk == pk).invalid_form = form
-    return render(request, "claims/review.html", context, status=400)
+        return render(request, "claims/_claim_marked.html", marked_context(claim, filters=filters))
+    following = next_undecided(claim) or claim
+    return redirect(select_url(claim.article, filters) + f"{following.pk}#detail")
+
+
+def _verdict_refused(request, claim: Claim, filters: dict, *, form, status: int) -> HttpResponse:
+    """The claim as it now stands, with the editor's refused choice and note kept."""
+    data = QueryDict(mutable=True)
+    data.update({**filters, "claim": claim.pk})
+    extra = {"form": form, "stale": status == 409}
+    if request.htmx:
+        claim.refresh_from_db()
+        context = marked_context(claim, filters=filters) | claim_detail(claim.article, data)
+        response = render(request, "claims/_claim_refused.html", context | extra, status=status)
+        return retarget(reswap(response, "outerHTML"), "#detail")
+    context = review_context(claim.article, data) | extra
+    return render(request, "claims/review.html", context, status=status)
+
+
+def _back_to_review(request, article: Article, filters: dict, claim_pk=None) -> HttpResponse:
+    """After a page-wide action: the review again (its partial for htmx), URL kept in step."""
+    url = select_url(article, filters) + str(claim_pk or "")
+    if request.htmx:
+        context = review_context(article, QueryDict(url.split("?", 1)[1]))
+        return push_url(render(request, "claims/_review.html", context), url)
+    return redirect(url)
+
+
+@require_POST
+@permission_required("claims.change_claim", raise_exception=True)
+def undo(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(ARTICLES, pk=pk)
+    outcome = undo_last(article=article, editor=request.user)
+    if not outcome.changes:
+        messages.info(request, "Nothing of yours left to undo on this article.")
+        return _back_to_review(request, article, filters_from(request.POST))
+    first = outcome.changes[0]
+    if first.batch:
+        messages.success(request, f"Undid the bulk accept: {len(outcome.changes)} claims restored.")
+    else:
+        restored = first.get_new_label_display() or "undecided"
+        messages.success(request, f"Undid your last change: #{first.claim.position} is {restored}.")
+    if outcome.skipped:
+        messages.warning(request, f"{outcome.skipped} changed by another editor since were kept.")
+    return _back_to_review(request, article, filters_from(request.POST), first.claim_id)
+
+
+@require_POST
+@permission_required("claims.change_claim", raise_exception=True)
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(ARTICLES, pk=pk)
+    form = BulkAcceptForm(request.POST)
+    if form.is_valid():
+        percent = form.cleaned_data["min_percent"]
+        outcome = accept_suggestions(
+            article=article, editor=request.user, min_confidence=percent / 100
+        )
+        messages.success(
+            request,
+            f"Accepted {len(outcome.changes)} suggestions at least {percent}% sure; "
+            "undo reverts them together.",
+        )
+    else:
+        messages.error(request, "Give a confidence between 1 and 100%.")
+    return _back_to_review(request, article, filters_from(request.POST))
+
+
+@require_POST
+@permission_required("claims.change_claim", raise_exception=True)
+def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(CLAIMS, pk=pk)
+    form = RestructureForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValueError("That form was incomplete; reload the page and try again.")
+        merge_with_next(claim=claim, editor=request.user, seen_version=form.cleaned_data["version"])
+        messages.success(request, f"Merged #{claim.position} with the claim after it.")
+    except StaleClaim:
+        messages.error(request, STALE)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    return _back_to_review(request, claim.article, filters_from(request.POST), claim.pk)
+
+
+@require_POST
+@permission_required("claims.change_claim", raise_exception=True)
+def split(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(CLAIMS, pk=pk)
+    form = RestructureForm(request.POST)
+    try:
+        if not form.is_valid() or form.cleaned_data["at"] is None:
+            raise ValueError("Choose where to split the claim.")
+        split_claim(
+            claim=claim,
+            at=form.cleaned_data["at"],
+            editor=request.user,
+            seen_version=form.cleaned_data["version"],
+        )
+        messages.success(request, f"Split #{claim.position} in two; both parts are undecided.")
+    except StaleClaim:
+        messages.error(request, STALE)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    return _back_to_review(request, claim.article, filters_from(request.POST), claim.pk)
 
 
 @require_GET
+@permission_required("claims.view_claim", raise_exception=True)
 def export(request: HttpRequest) -> HttpResponse:
     form = ExportFilterForm(request.GET)
     if request.GET.get("format") == "csv" and form.is_valid():
-        filename = f"factcheck-verdicts-{timezone.now():%Y%m%d-%H%M}.csv"
-        return StreamingHttpResponse(
-            csv_lines(form.claims()),
-            content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
+        chunks = csv_chunks(claims=form.claims(), bom=form.cleaned_data["bom"])
+        return _download(chunks, content_type="text/csv; charset=utf-8", extension="csv")
     return render(request, "claims/export.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_GET
+@permission_required("claims.view_claim", raise_exception=True)
+def export_claimreview(request: HttpRequest) -> HttpResponse:
+    form = ExportFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "claims/export.html", {"form": form}, status=400)
+    chunks = claim_review_document(claims=form.claims(), site=_site(request))
+    return _download(chunks, content_type="application/ld+json", extension="claimreview.json")
+
+
+@require_GET
+@permission_required("claims.view_claim", raise_exception=True)
+def export_annotations(request: HttpRequest) -> HttpResponse:
+    form = ExportFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "claims/export.html", {"form": form}, status=400)
+    chunks = annotation_collection(
+        claims=form.claims(), site=_site(request), collection_id=request.build_absolute_uri()
+    )
+    content_type = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+    return _download(chunks, content_type=content_type, extension="jsonld")
+
+
+def _site(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").removesuffix("/")
+
+
+def _download(chunks, *, content_type: str, extension: str) -> StreamingHttpResponse:
+    filename = f"factcheck-verdicts-{timezone.now():%Y%m%d-%H%M}.{extension}"
+    return StreamingHttpResponse(
+        chunks,
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

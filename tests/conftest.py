@@ -3,19 +3,44 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.contrib.auth.models import Group
 
 from articles.models import Article
 from claims.models import Claim
+from factcheck.roles import ensure_roles
 
 
 @pytest.fixture
-def editor(django_user_model):
-    return django_user_model.objects.create_user("amira", password="correct horse battery")
+def roles(db) -> None:
+    # The data migration made them, but a transactional test's flush empties the tables.
+    ensure_roles()
+
+
+def user_with_role(django_user_model, username: str, role: str):
+    user = django_user_model.objects.create_user(username, password="correct horse battery")
+    user.groups.add(Group.objects.get(name=role))
+    return user
 
 
 @pytest.fixture
-def other_editor(django_user_model):
-    return django_user_model.objects.create_user("second-editor", password="correct horse battery")
+def editor(django_user_model, roles):
+    return user_with_role(django_user_model, "amira", "editor")
+
+
+@pytest.fixture
+def other_editor(django_user_model, roles):
+    return user_with_role(django_user_model, "second-editor", "editor")
+
+
+@pytest.fixture
+def viewer(django_user_model, roles):
+    return user_with_role(django_user_model, "vera", "viewer")
+
+
+@pytest.fixture
+def viewer_client(client, viewer):
+    client.force_login(viewer)
+    return client
 
 
 @pytest.fixture

@@ -1,59 +1,90 @@
-// Keyboard review: j/k move between claims, s/d/o mark the selected one, n edits its note.
+// Keyboard review. j/k move through the claim list, s/d/o mark, a accepts the suggestion,
+// n edits the note, u undoes, ? shows the keys. Every action is a link or form button of the
+// page, so this only clicks them: without JavaScript the same links and forms work.
 (() => {
   "use strict";
-  let selectedId = null;
 
-  const cards = () => Array.from(document.querySelectorAll("li.claim[data-claim-id]"));
-  const typing = (el) => el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+  const rows = () => Array.from(document.querySelectorAll("#claim-list li[data-claim-id]"));
+  const detail = () => document.getElementById("detail");
+  // The claim being loaded, so that keys pressed quickly move on from it, not the shown one.
+  let wanted = "";
+  const selectedId = () => wanted || detail()?.dataset.claimId || "";
+  const typing = (el) =>
+    el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
 
-  function select(card) {
-    if (!card) return;
-    selectedId = card.dataset.claimId;
-    document.querySelectorAll(".selected").forEach((el) => el.classList.remove("selected"));
-    card.classList.add("selected");
-    const span = document.getElementById(`span-${selectedId}`);
-    if (span) {
-      span.classList.add("selected");
-      span.scrollIntoView({ block: "nearest" });
-    }
-    card.scrollIntoView({ block: "nearest" });
-    card.focus({ preventScroll: true });
-  }
-
-  function current() {
-    return cards().find((card) => card.dataset.claimId === selectedId);
+  function select(row) {
+    if (!row) return;
+    wanted = row.dataset.claimId;
+    row.querySelector("a").click();
   }
 
   function move(step) {
-    const all = cards();
-    const index = all.indexOf(current());
-    select(all[Math.min(Math.max(index + step, 0), all.length - 1)] || all[0]);
+    const all = rows();
+    const index = all.findIndex((row) => row.dataset.claimId === selectedId());
+    select(all[Math.min(Math.max(index + step, 0), all.length - 1)]);
+  }
+
+  // Show the selected claim in the text and the list, whoever changed the selection.
+  function showSelection() {
+    if (wanted === detail()?.dataset.claimId) wanted = "";
+    const id = selectedId();
+    document.querySelectorAll("[aria-current]").forEach((el) => {
+      el.classList.remove("selected");
+      el.removeAttribute("aria-current");
+    });
+    for (const el of [document.getElementById(`span-${id}`), document.getElementById(`claim-${id}`)]) {
+      if (!el) continue;
+      el.classList.add("selected");
+      el.setAttribute("aria-current", "true");
+      scrollWithin(el, el.closest(".article-text, .claim-list"));
+    }
+  }
+
+  // Bring a claim into view inside its scrolling pane, never moving the page itself.
+  function scrollWithin(el, pane) {
+    if (!pane) return;
+    const top = el.getBoundingClientRect().top - pane.getBoundingClientRect().top;
+    if (top < 0 || top + el.offsetHeight > pane.clientHeight) {
+      pane.scrollTop += top - pane.clientHeight / 3;
+    }
+  }
+
+  function press(key) {
+    document.querySelector(`#detail button[data-key="${key}"]`)?.click();
   }
 
   document.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (typing(event.target)) {
+      if (event.key === "Escape") event.target.blur();
+      return;
+    }
     const key = event.key;
     if (key === "j") move(1);
     else if (key === "k") move(-1);
-    else if (["s", "d", "o"].includes(key)) current()?.querySelector(`button[data-key="${key}"]`)?.click();
-    else if (key === "n") current()?.querySelector("textarea")?.focus();
-    else return;
+    else if (["s", "d", "o", "a"].includes(key)) press(key);
+    else if (key === "n") document.querySelector("#detail textarea")?.focus();
+    else if (key === "u") document.getElementById("undo")?.click();
+    else if (key === "?") {
+      const keys = document.getElementById("keys");
+      if (keys) keys.open = !keys.open;
+    } else return;
     event.preventDefault();
   });
 
-  // Clicking a highlighted claim in the text selects its card.
-  document.addEventListener("click", (event) => {
-    const span = event.target.closest(".claim-span");
-    if (span) select(document.getElementById(`claim-${span.dataset.claimId}`));
+  // A verdict was saved: on to the next undecided claim in the list (or refresh this one).
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.failed || event.detail.target?.id === "review") wanted = "";
+    const form = event.detail.elt;
+    if (!form.matches?.(".verdict-form") || !event.detail.successful) return;
+    const all = rows();
+    const index = all.findIndex((row) => row.dataset.claimId === selectedId());
+    const after = all.slice(index + 1).concat(all.slice(0, index + 1));
+    const next = after.find((row) => !row.dataset.decided);
+    if (next) select(next);
+    else document.getElementById(`span-${selectedId()}`)?.click();
   });
 
-  // After a verdict is saved, move on to the next undecided claim.
-  document.body.addEventListener("htmx:afterSwap", (event) => {
-    const card = event.detail.target;
-    if (!card?.matches?.("li.claim") || event.detail.xhr.status >= 400) return;
-    const all = cards();
-    const swapped = document.getElementById(card.id);
-    const after = all.slice(all.indexOf(swapped) + 1).concat(all);
-    select(after.find((c) => !c.dataset.decided) || swapped);
-  });
+  document.body.addEventListener("htmx:afterSettle", showSelection);
+  document.addEventListener("DOMContentLoaded", showSelection);
 })();

@@ -99,17 +99,31 @@ def test_an_unreadable_stored_source_is_prepared_again(demo):
 
 def test_only_one_run_claims_an_article(make_article):
     article = make_article(status=Article.Status.QUEUED)
-    assert Article.claim_for_annotation(article.pk, stale_after=timedelta(minutes=5))
-    assert not Article.claim_for_annotation(article.pk, stale_after=timedelta(minutes=5))
-    assert not services.annotate_article(article_id=article.pk)
+    five_minutes = timedelta(minutes=5)
+    assert Article.claim_for_annotation(article.pk, task_id="first", stale_after=five_minutes)
+    assert not Article.claim_for_annotation(article.pk, task_id="copy", stale_after=five_minutes)
+    assert not services.annotate_article(article_id=article.pk, task_id="another")
 
 
 def test_a_run_whose_worker_died_can_be_taken_over(make_article):
     article = make_article(
         status=Article.Status.ANNOTATING,
         annotation_started_at=timezone.now() - timedelta(minutes=10),
+        annotation_task_id="lost",
     )
-    assert Article.claim_for_annotation(article.pk, stale_after=timedelta(minutes=5))
+    assert Article.claim_for_annotation(article.pk, task_id="new", stale_after=timedelta(minutes=5))
+
+
+def test_the_redelivered_task_takes_over_its_own_run_at_once(make_article):
+    article = make_article(
+        status=Article.Status.ANNOTATING,
+        annotation_started_at=timezone.now(),
+        annotation_task_id="task-1",
+    )
+    five_minutes = timedelta(minutes=5)
+    assert not Article.claim_for_annotation(article.pk, task_id="", stale_after=five_minutes)
+    assert not Article.claim_for_annotation(article.pk, task_id="task-2", stale_after=five_minutes)
+    assert Article.claim_for_annotation(article.pk, task_id="task-1", stale_after=five_minutes)
 
 
 def test_a_failing_engine_marks_the_article_failed_with_a_readable_message(

@@ -31,18 +31,72 @@ def test_htmx_mark_saves_the_verdict_and_returns_the_card_with_oob_updates(
     assert claim.verdict == "disputed"
     assert claim.note == "Source says Tuesday."
     assert claim.decided_by == editor and claim.decided_at is not None
-    assert f'id="claim-{claim.pk}"' in page
-    assert f'id="span-{claim.pk}"' in page and 'hx-swap-oob="true"' in page
+    assert page.startswith(f"Marked #{claim.position} disputed.")
+    assert f'<li id="claim-{claim.pk}"' in page and f'<a id="span-{claim.pk}"' in page
+    assert page.count('hx-swap-oob="true"') == 3
     assert "1 of 1 claims decided" in page
     assert "Verdict: Disputed" in page
 
 
-def test_plain_form_post_marks_and_redirects_back_to_the_claim(editor_client, claim):
-    response = editor_client.post(mark_url(claim), {"label": "opinion"})
+def test_plain_form_post_marks_and_redirects_to_the_next_undecided_claim_keeping_filters(
+    editor_client, claim, make_claim
+):
+    article = claim.article
+    following = make_claim(article, start=0, end=3, position=2)
+    response = editor_client.post(
+        mark_url(claim), {"label": "opinion", "filters": "state=undecided&sort=bogus"}
+    )
     claim.refresh_from_db()
     assert response.status_code == 302
-    assert response.url == reverse("claims:review", args=[claim.article_id]) + f"#claim-{claim.pk}"
+    review = reverse("claims:review", args=[article.pk])
+    assert response.url == f"{review}?state=undecided&claim={following.pk}#detail"
     assert claim.verdict == "opinion"
+
+
+def test_marking_takes_eight_queries(editor_client, claim, htmx_headers, django_assert_num_queries):
+    # session, user, the role's permissions (user's and groups'), claim, conditional UPDATE,
+    # history INSERT, progress; plus the savepoint pair of the atomic block inside the test
+    # transaction (a BEGIN/COMMIT in production).
+    with django_assert_num_queries(10) as queries:
+        editor_client.post(
+            mark_url(claim), {"label": "sourced", "version": claim.version}, **htmx_headers
+        )
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 8
+
+
+def test_a_stale_verdict_is_refused_with_the_current_state_for_htmx(
+    editor_client, other_editor, claim, htmx_headers
+):
+    seen = claim.version
+    claim.set_verdict(label="disputed", note="Date is wrong.", editor=other_editor)
+    response = editor_client.post(
+        mark_url(claim), {"label": "sourced", "note": "Fine by me", "version": seen}, **htmx_headers
+    )
+    page = response.content.decode()
+    claim.refresh_from_db()
+    assert response.status_code == 409
+    assert response.headers["HX-Retarget"] == "#detail"
+    assert "This claim changed while you were deciding." in page
+    assert "It is now Disputed (by second-editor" in page and "“Date is wrong.”" in page
+    assert page.count('hx-swap-oob="true"') == 3  # its span, row and the progress, as they are now
+    assert "1 of 1 claims decided" in page
+    assert "Fine by me" in page  # the editor's draft note is kept
+    assert f'name="version" value="{claim.version}"' in page
+    assert (claim.verdict, claim.changes.count()) == ("disputed", 1)
+
+    again = editor_client.post(
+        mark_url(claim), {"label": "sourced", "version": claim.version}, **htmx_headers
+    )
+    claim.refresh_from_db()
+    assert again.status_code == 200 and claim.verdict == "sourced"
+
+
+def test_a_stale_plain_post_gets_the_full_page_with_status_409(editor_client, other_editor, claim):
+    claim.set_verdict(label="opinion", note="", editor=other_editor)
+    response = editor_client.post(mark_url(claim), {"label": "sourced", "version": 0})
+    assert response.status_code == 409
+    assert b"<html" in response.content and b"changed while you were deciding" in response.content
 
 
 def test_every_change_is_kept_with_who_and_when(editor_client, client, other_editor, claim, editor):

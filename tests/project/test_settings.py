@@ -65,3 +65,16 @@ def test_production_without_secret_key_refuses_to_start():
 def test_a_malformed_boolean_is_refused():
     result = settings_under(DEBUG="maybe")
     assert "DEBUG must be true or false" in result.stderr
+
+
+def test_a_visibility_timeout_within_the_task_time_limit_is_refused():
+    # Redis would hand a task still running to a second worker.
+    result = settings_under(
+        DEBUG="true", CELERY_TASK_TIME_LIMIT="300", CELERY_VISIBILITY_TIMEOUT="200"
+    )
+    assert "CELERY_VISIBILITY_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT" in result.stderr
+
+
+def test_a_malformed_number_is_refused():
+    result = settings_under(DEBUG="true", SECURE_HSTS_SECONDS="a year")
+    assert "SECURE_HSTS_SECONDS must be a whole number" in result.stderr

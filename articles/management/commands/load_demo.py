@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from articles.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
+from articles.demo import DEMO_PASSWORD, DEMO_USERNAME, DEMO_VIEWER, load_demo
 from claims.services import annotate_article
 
 
@@ -16,5 +16,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo loaded: “{commentary.title}” checked against “{report.title}” "
             f"({commentary.claims.count()} claims, {commentary.get_status_display().lower()}).\n"
-            f"Log in at http://127.0.0.1:8000/ as {DEMO_USERNAME} / {DEMO_PASSWORD}"
+            f"Log in at http://127.0.0.1:8000/ as {DEMO_USERNAME} / {DEMO_PASSWORD} "
+            f"(or, read-only, as {DEMO_VIEWER} / {DEMO_PASSWORD})"
         )

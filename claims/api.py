@@ -1,0 +1,202 @@
+"""The JSON API: read articles and claims, record verdicts.
+
+Scripts authenticate with `Authorization: Bearer <token>` (see ApiToken); the browser with its
+session, and then its writes must pass Django's CSRF check. Each user may do here what their
+role allows on the review page: viewers read, editors also decide. Errors are JSON:
+{"error": "..."}.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+
+from articles.models import Article
+from claims.forms import VerdictForm
+from claims.models import ApiToken, Claim, StaleClaim
+
+PAGE_SIZE = 50
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def error_response(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def api_view(*methods: str, permission: str) -> Callable:
+    """A JSON API view: allowed methods, token or session login, CSRF on session writes,
+    and the user's role allowing `permission`."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method not in methods:
+                response = error_response(405, f"Use {' or '.join(methods)} here.")
+                response["Allow"] = ", ".join(methods)
+                return response
+            try:
+                authenticate(request)
+                if not request.user.has_perm(permission):
+                    raise ApiError(403, "Your role does not allow this.")
+                return view(request, *args, **kwargs)
+            except ApiError as error:
+                response = error_response(error.status, str(error))
+            except Http404 as error:  # from get_object_or_404: "No Claim matches the given query."
+                response = error_response(404, str(error))
+            if response.status_code == 401:
+                response["WWW-Authenticate"] = "Bearer"
+            return response
+
+        # Both checks happen in authenticate(), answering JSON instead of a login redirect.
+        return login_not_required(csrf_exempt(wrapped))
+
+    return decorate
+
+
+def authenticate(request: HttpRequest) -> None:
+    header = request.headers.get("Authorization")
+    if header is not None:
+        scheme, _, key = header.partition(" ")
+        user = ApiToken.user_for(key.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            raise ApiError(401, "The token is not valid; send Authorization: Bearer <token>.")
+        request.user = user
+    elif not request.user.is_authenticated:
+        raise ApiError(401, "Log in, or send Authorization: Bearer <token>.")
+    elif request.method not in {"GET", "HEAD", "OPTIONS"} and _csrf_fails(request):
+        raise ApiError(403, "CSRF check failed: send the X-CSRFToken header with the session.")
+
+
+def _csrf_fails(request: HttpRequest) -> bool:
+    # The middleware's own check, run here because the view is exempt for token requests.
+    return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {}) is not None
+
+
+def json_body(request: HttpRequest) -> dict:
+    if request.content_type != "application/json":
+        raise ApiError(415, "Send JSON, with Content-Type: application/json.")
+    try:
+        data = json.loads(request.body)
+    except ValueError as error:
+        raise ApiError(400, f"The body is not valid JSON: {error}.") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "Send a JSON object.")
+    return data
+
+
+def article_json(article: Article, request: HttpRequest) -> dict:
+    """An article from Article.objects.with_progress()."""
+    return {
+        "id": article.pk,
+        "title": article.title,
+        "outlet": article.outlet,
+        "url": article.url,
+        "published_on": article.published_on,
+        "uploaded_at": article.uploaded_at,
+        "status": article.status,
+        "status_message": article.status_message,
+        "progress": {"claims": article.claim_count, "decided": article.decided_count},
+        "review_url": request.build_absolute_uri(article.get_absolute_url()),
+        "claims_url": request.build_absolute_uri(reverse("api:claims", args=[article.pk])),
+    }
+
+
+def claim_json(claim: Claim) -> dict:
+    """A claim, with its decided_by loaded."""
+    verdict = None
+    if claim.verdict:
+        verdict = {
+            "label": claim.verdict,
+            "note": claim.note,
+            "editor": claim.decided_by.get_username() if claim.decided_by else None,
+            "decided_at": claim.decided_at,
+        }
+    return {
+        "id": claim.pk,
+        "article": claim.article_id,
+        "position": claim.position,
+        "start": claim.start,
+        "end": claim.end,
+        "text": claim.text,
+        "suggestion": {
+            "label": claim.suggested_label,
+            "confidence": claim.confidence,
+            "reason_code": claim.reason_code,
+            "reason": claim.reason,
+            "evidence": claim.evidence,
+        },
+        "verdict": verdict,
+    }
+
+
+@api_view("GET", permission="articles.view_article")
+def articles(request: HttpRequest) -> HttpResponse:
+    paginator = Paginator(
+        Article.objects.with_progress().order_by("-uploaded_at", "-id"), PAGE_SIZE
+    )
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        raise ApiError(400, "page must be a whole number.") from None
+    except EmptyPage:
+        raise ApiError(404, f"There are {paginator.num_pages} pages.") from None
+
+    def link(number: int) -> str:
+        return request.build_absolute_uri(f"{reverse('api:articles')}?page={number}")
+
+    return JsonResponse(
+        {
+            "count": paginator.count,
+            "next": link(page.next_page_number()) if page.has_next() else None,
+            "previous": link(page.previous_page_number()) if page.has_previous() else None,
+            "results": [article_json(article, request) for article in page],
+        }
+    )
+
+
+@api_view("GET", permission="articles.view_article")
+def article(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(Article.objects.with_progress(), pk=pk)
+    sources = list(article.sources.values_list("pk", flat=True))
+    return JsonResponse(
+        {**article_json(article, request), "sources": sources, "body": article.body}
+    )
+
+
+@api_view("GET", permission="claims.view_claim")
+def claims(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(Article, pk=pk)
+    claims = article.claims.select_related("decided_by")
+    return JsonResponse({"article": article.pk, "claims": [claim_json(c) for c in claims]})
+
+
+@api_view("POST", permission="claims.change_claim")
+def verdict(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(Claim.objects.select_related("decided_by"), pk=pk)
+    data = json_body(request)
+    if not all(isinstance(data.get(key, ""), str) for key in ("label", "note")):
+        raise ApiError(400, "label and note must be strings.")
+    form = VerdictForm(data)
+    if not form.is_valid():
+        raise ApiError(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    try:
+        claim.set_verdict(
+            label=form.cleaned_data["label"], note=form.cleaned_data["note"], editor=request.user
+        )
+    except StaleClaim:
+        raise ApiError(409, "Someone changed this claim at the same moment; try again.") from None
+    return JsonResponse(claim_json(claim))
