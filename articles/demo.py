@@ -60,6 +60,7 @@ def load_demo() -> tuple[Article, Article]:
         report = _article(REPORT, editor)
         commentary = _article(COMMENTARY, editor)
         commentary.sources.set([report])
+        report.queue_annotation()
         commentary.queue_annotation()
     return report, commentary
 

@@ -42,11 +42,13 @@ def _setup() -> None:
 
 def _article():
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
 
     from articles.models import Article
     from claims.models import Claim
 
     editor = get_user_model().objects.create_user(f"bench-{time.time_ns()}")
+    editor.groups.add(Group.objects.get(name="editor"))
     sources = [
         Article.objects.create(
             title=f"Source {i}", body=" ".join(f"Source {i} line {n}." for n in range(400))

@@ -4,10 +4,17 @@ import itertools
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from articles.models import Article
 from claims.models import Claim
 from factcheck.roles import ensure_roles
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Cached permissions and login-failure counts must not leak from one test to the next.
+    cache.clear()
 
 
 @pytest.fixture

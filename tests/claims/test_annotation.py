@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from articles.demo import load_demo
@@ -152,3 +154,10 @@ def test_load_demo_twice_keeps_one_pair_and_the_editors_verdicts(demo, editor):
     assert Article.objects.count() == 2
     claim.refresh_from_db()
     assert claim.verdict == "sourced"
+
+
+def test_load_demo_command_leaves_both_articles_ready_and_prints_the_logins():
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert set(Article.objects.values_list("status", flat=True)) == {Article.Status.READY}
+    assert "editor / factcheck-demo" in out.getvalue()

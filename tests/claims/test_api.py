@@ -139,9 +139,9 @@ def test_article_claims_with_suggestions_and_verdicts(
     api, claim, editor, django_assert_num_queries
 ):
     claim.set_verdict(label="disputed", note="Tuesday, says the clerk.", editor=editor)
-    # The token (and its first use recorded), the role's permissions (user's and groups'),
-    # the article, the claims with their editors.
-    with django_assert_num_queries(6):
+    # The token (and its first use recorded), the role's permissions (one query, then
+    # cached), the article, the claims with their editors.
+    with django_assert_num_queries(5):
         response = api.get(reverse("api:claims", args=[claim.article_id]))
     data = response.json()
     assert data["article"] == claim.article_id

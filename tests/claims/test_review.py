@@ -193,8 +193,8 @@ def test_review_query_count_does_not_grow_with_claims(
         )
         start += len(text) + 1
     article.claims.first().set_verdict(label="sourced", note="", editor=article.uploaded_by)
-    # session, user, the role's permissions (user's and groups'), article, claims, sources,
-    # source choices, overall figures, selected history
-    with django_assert_num_queries(10):
+    # session, user, the role's permissions (one query, then cached), article, claims,
+    # sources, source choices, overall figures, selected history
+    with django_assert_num_queries(9):
         response = editor_client.get(review_url(article))
     assert response.content.decode().count('class="row ') == claims

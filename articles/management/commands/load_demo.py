@@ -7,10 +7,12 @@ from claims.services import annotate_article
 
 
 class Command(BaseCommand):
-    help = "Load the demo report and commentary, pre-annotate the commentary, print the login."
+    help = "Load the demo report and commentary, pre-annotate them, print the logins."
 
     def handle(self, *args, **options) -> None:
         report, commentary = load_demo()
+        # The report too: an article left "queued" would keep the article list polling.
+        annotate_article(article_id=report.pk)
         annotate_article(article_id=commentary.pk)
         commentary.refresh_from_db()
         self.stdout.write(
