@@ -38,20 +38,12 @@ COPY (
 
 
 def setup_django() -> None:
-    import dj_database_url
-    import psycopg
+    from factcheck.scratch import ensure_scratch_database
 
     url = os.environ.setdefault(
         "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck_bench"
     )
-    config = dj_database_url.parse(url)
-    if "postgresql" not in config["ENGINE"] or "bench" not in config["NAME"]:
-        sys.exit(f"DATABASE_URL must name a scratch PostgreSQL database (…bench), not {url}")
-    server = {k.lower(): config[k] for k in ("HOST", "PORT", "USER", "PASSWORD") if config[k]}
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-        exists = "SELECT 1 FROM pg_database WHERE datname = %s"
-        if not admin.execute(exists, [config["NAME"]]).fetchone():
-            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    ensure_scratch_database(url, marker="bench")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
     os.environ.setdefault("DEBUG", "true")
     import django
@@ -61,6 +53,7 @@ def setup_django() -> None:
 
 def load(rows: int) -> None:
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
     from django.core.management import call_command
     from django.db import connection
 
@@ -68,12 +61,13 @@ def load(rows: int) -> None:
     from claims.models import Claim
 
     call_command("migrate", verbosity=0)
+    editor, _ = get_user_model().objects.get_or_create(username="bench-editor")
+    editor.groups.add(Group.objects.get(name="viewer"))  # the role that may export
     if Claim.objects.count() == rows:
         return
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE claims_claim, articles_article RESTART IDENTITY CASCADE")
-    editor, _ = get_user_model().objects.get_or_create(username="bench-editor")
     articles = Article.objects.bulk_create(
         Article(
             title=f"Article {n}, with “quotes” and a comma" if n % 7 else f"=Article {n}",

@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from factcheck.scratch import ensure_scratch_database
+
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get(
     "BENCH_PIPELINE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck_bench_pipeline"
@@ -33,16 +35,6 @@ ENV = {
     "FACTCHECK_ANNOTATOR_THREADS": "1",
 }
 os.environ.update(ENV)
-
-
-def create_database() -> None:
-    import psycopg
-
-    name = DATABASE_URL.rsplit("/", 1)[1]
-    admin = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def start_workers(concurrency: int) -> subprocess.Popen:
@@ -120,7 +112,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=12, help="articles per throughput run")
     args = parser.parse_args()
 
-    create_database()
+    ensure_scratch_database(DATABASE_URL, marker="bench")
     import django
 
     django.setup()

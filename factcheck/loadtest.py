@@ -26,6 +26,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from factcheck.scratch import ensure_scratch_database
+
 ROOT = Path(__file__).resolve().parent.parent
 LUA = ROOT / "factcheck" / "loadtest.lua"
 ARTICLES = 10  # copies of the annotated commentary, so editors spread over many claims
@@ -45,20 +47,6 @@ def production_env(database_url: str) -> dict[str, str]:
         "SECURE_COOKIES": "false",
         "LOG_LEVEL": "WARNING",
     }
-
-
-def create_database(url: str) -> None:
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    if "postgresql" not in config["ENGINE"] or "load" not in config["NAME"]:
-        sys.exit(f"LOAD_DATABASE_URL must name a scratch PostgreSQL database (…load), not {url}")
-    server = {k.lower(): config[k] for k in ("HOST", "PORT", "USER", "PASSWORD") if config[k]}
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-        exists = "SELECT 1 FROM pg_database WHERE datname = %s"
-        if not admin.execute(exists, [config["NAME"]]).fetchone():
-            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
 
 
 def seed(editors: int) -> list[str]:
@@ -203,7 +191,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
     url = os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck_load")
-    create_database(url)
+    ensure_scratch_database(url, marker="load")
     env = production_env(url)
     os.environ.update(env)
     import django

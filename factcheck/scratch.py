@@ -1,0 +1,21 @@
+"""Scratch PostgreSQL databases for the benchmarks and the load test."""
+
+from __future__ import annotations
+
+import sys
+
+
+def ensure_scratch_database(url: str, *, marker: str) -> None:
+    """Create the database `url` names unless it exists; refuse any whose name lacks `marker`,
+    so a benchmark never fills (or empties) a real database by mistake."""
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    if "postgresql" not in config["ENGINE"] or marker not in config["NAME"]:
+        sys.exit(f"{url} must name a scratch PostgreSQL database (…{marker}…)")
+    server = {k.lower(): config[k] for k in ("HOST", "PORT", "USER", "PASSWORD") if config[k]}
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+        exists = "SELECT 1 FROM pg_database WHERE datname = %s"
+        if not admin.execute(exists, [config["NAME"]]).fetchone():
+            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
