@@ -38,6 +38,13 @@ ENGINE_VERSION = f"factcheck-annotator/{FORMAT}+{MODEL_ID}"
 _MAGIC = b"FCPS"
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 TOP_K = 3
+# Checks whose finding quotes the source's and the claim's differing words, in the order
+# they are tried: (Analysis field, reason code, confidence unless weights.json sets one).
+MISMATCH_RULES = (
+    ("number", "number-mismatch", 0.8),
+    ("date", "date-mismatch", 0.8),
+    ("entity", "entity-mismatch", 0.75),
+)
 
 
 @dataclass(frozen=True)
@@ -612,33 +619,16 @@ def decide(a: Analysis, models: Models, sources: Sequence[PreparedSource]) -> tu
             f'("{src_phrase}"), the claim says it happened ("{claim_word}").',
             _focused(evidence, a, "modality", sources),
         )
-    if a.number:
-        s, c = a.number
-        return (
-            "disputed",
-            conf_rule.get("number", 0.8),
-            "number-mismatch",
-            f'Source says "{s}", claim says "{c}".',
-            _focused(evidence, a, "number", sources),
-        )
-    if a.date:
-        s, c = a.date
-        return (
-            "disputed",
-            conf_rule.get("date", 0.8),
-            "date-mismatch",
-            f'Source says "{s}", claim says "{c}".',
-            _focused(evidence, a, "date", sources),
-        )
-    if a.entity:
-        s, c = a.entity
-        return (
-            "disputed",
-            conf_rule.get("entity", 0.75),
-            "entity-mismatch",
-            f'Source says "{s}", claim says "{c}".',
-            _focused(evidence, a, "entity", sources),
-        )
+    for check, code, default in MISMATCH_RULES:
+        if pair := getattr(a, check):
+            s, c = pair
+            return (
+                "disputed",
+                conf_rule.get(check, default),
+                code,
+                f'Source says "{s}", claim says "{c}".',
+                _focused(evidence, a, check, sources),
+            )
     if a.direction:
         s, c = a.direction
         code = "number-mismatch" if C.quantities(c) else "negation"
