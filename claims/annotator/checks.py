@@ -785,9 +785,12 @@ _REFUTE = re.compile(
     r"\b(?:false|falsely|fake|hoax|misleading|mislead|incorrect|untrue|inaccurate|"
     r"debunk\w*|fabricat\w*|baseless|unfounded|no evidence|not true|not real|"
     r"there is no|there was no|there are no|no record|doctored|altered|satire|"
-    r"myth|rumou?r|conspiracy|unlikely|not (?:the case|correct|accurate))\b|^\s*no\b",
+    r"myth|rumou?r|conspiracy|unlikely|not (?:the case|correct|accurate))\b",
     re.IGNORECASE,
 )
+# A sentence that is a bare answer ("No.", "No, the photo shows ..."), as fact-checks answer
+# the question a claim raises; "No one ..." or "No evidence ..." are not answers.
+_ANSWER = re.compile(r"^\W*(no|yes)\W*$|^\s*(no|yes)\s*[,.;:!—–-]", re.IGNORECASE)
 
 
 def negations(text: str) -> int:
@@ -817,15 +820,14 @@ def reports_claim(text: str) -> int:
 
 
 _AFFIRM = re.compile(
-    r"\b(?:true|correct|accurate|confirm(?:s|ed)?|indeed|verified|genuine|authentic)\b"
-    r"|^\s*yes\b",
+    r"\b(?:true|correct|accurate|confirm(?:s|ed)?|indeed|verified|genuine|authentic)\b",
     re.IGNORECASE,
 )
 
 
 def affirms(text: str) -> int:
     """Words by which a source vouches for something ("true", "confirmed", "Yes, ...")."""
-    return len(_AFFIRM.findall(text))
+    return len(_AFFIRM.findall(text)) + (answer(text) == "yes")
 
 
 def negated_stems(text: str) -> set[str]:
@@ -895,7 +897,13 @@ def _span(text: str, m: re.Match, after: int = 3) -> str:
 
 
 def refutes(text: str) -> int:
-    return len(_REFUTE.findall(text))
+    return len(_REFUTE.findall(text)) + (answer(text) == "no")
+
+
+def answer(text: str) -> str | None:
+    """The answer a bare-answer sentence gives ("no" or "yes"), else None."""
+    m = _ANSWER.match(text)
+    return (m.group(1) or m.group(2)).lower() if m else None
 
 
 # ---------------------------------------------------------------- tense / modality

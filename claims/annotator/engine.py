@@ -38,6 +38,7 @@ ENGINE_VERSION = f"factcheck-annotator/{FORMAT}+{MODEL_ID}"
 _MAGIC = b"FCPS"
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 TOP_K = 3
+TIME_NOUNS = frozenset(["year", "month", "week", "day", "decad", "century", "hour", "minut"])
 # Checks whose finding quotes the source's and the claim's differing words, in the order
 # they are tried: (Analysis field, reason code, confidence unless weights.json sets one).
 MISMATCH_RULES = (
@@ -146,6 +147,7 @@ def _facts(text: str) -> dict:
         "refute": C.refutes(text),
         "affirm": C.affirms(text),
         "reported": C.reports_claim(text),
+        "answer": C.answer(text),
         "lower": text.lower(),
     }
 
@@ -179,6 +181,7 @@ VERDICT_FEATURES = (
     "affirm_top3",
     "opens_no",
     "opens_yes",
+    "answer_no",
     "reported_top3",
     "quantity_backed",
     "entity_cover",
@@ -223,6 +226,8 @@ class SourceIndex:
         self.quantities = [q for f in facts for q in f["quantities"]]
         self.dates = {(d.kind, d.value) for f in facts for d in f["dates"]}
         self.text = " ".join(s.text for src in sources for s in src.sentences)
+        # a bare "No." anywhere: the source answering the question the claim raises
+        self.answer_no = any(f["answer"] == "no" for f in facts)
         self.roles = C.role_mentions(self.text)
         self.realised = C.realised_events(self.text)
 
@@ -291,7 +296,9 @@ def analyse(
             n_backed += 1
             continue
         found = None
-        for i in close_i:
+        # "in the last 35 years" vs "over 1,400 years": spans of time in two close sentences
+        # are seldom the same quantity, so a different one is no contradiction
+        for i in [] if q.noun in TIME_NOUNS else close_i:
             for sq in top_facts[i]["quantities"]:
                 if sq.noun == "__duration__":
                     continue
@@ -414,6 +421,7 @@ def analyse(
         "affirm_top3": float(any(f["affirm"] for f in top_facts)),
         "opens_no": float(any(re.match(r"\s*no\b", f["lower"]) for f in top_facts)),
         "opens_yes": float(any(re.match(r"\s*yes\b", f["lower"]) for f in top_facts)),
+        "answer_no": float(index.answer_no),
         "reported_top3": float(any(f["reported"] for f in top_facts) and not C.reports_claim(text)),
         # the claim's numbers / names found in the sources (support, not just absence of conflict)
         "quantity_backed": float(
@@ -473,6 +481,16 @@ class Models:
             self.ver_w = None
             self.ver_t = 0.5
         self.rules = data.get("rules", {})
+        self.calibration = data.get("calibration", {})
+
+    def calibrate(self, group: str, conf: float) -> float:
+        """Platt scaling fitted on cross-validated decisions: raw confidence -> how often
+        decisions of that group and confidence were right."""
+        if group not in self.calibration:
+            return conf
+        a, b = self.calibration[group]
+        c = min(max(conf, 0.01), 0.99)
+        return round(_sigmoid(a * math.log(c / (1 - c)) + b), 3)
 
     def p_subj(self, a: Analysis) -> float:
         x = np.concatenate([a.emb.astype(np.float32), np.asarray(a.subj_cue_vec, np.float32)])
@@ -529,8 +547,24 @@ def _focused(evidence: tuple, a: Analysis, key: str, sources) -> tuple:
     return (first, *rest)[:3]
 
 
+def calibration_group(label: str, code: str, evidence: tuple) -> str:
+    """Decisions whose confidences are calibrated together."""
+    if label != "disputed":
+        return label
+    if not evidence:
+        return "unsourced"
+    return "disputed" if code == "not-in-sources" else "contradiction"
+
+
 def decide(a: Analysis, models: Models, sources: Sequence[PreparedSource]) -> tuple:
     """(label, confidence, reason_code, reason, evidence)."""
+    label, conf, code, reason, evidence = _decide(a, models, sources)
+    group = calibration_group(label, code, evidence)
+    return label, models.calibrate(group, conf), code, reason, evidence
+
+
+def _decide(a: Analysis, models: Models, sources: Sequence[PreparedSource]) -> tuple:
+    """decide() with the confidence as the rules and models give it, before calibration."""
     rules = models.rules
     evidence = tuple(
         Evidence(

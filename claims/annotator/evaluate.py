@@ -26,18 +26,9 @@ from pathlib import Path
 import numpy as np
 
 from . import train as T
-from .engine import LABELS, Annotator, Models, decide, get_annotator
+from .engine import LABELS, Annotator, decide, get_annotator
 
 DEMO = Path(__file__).resolve().parents[2] / "articles" / "demo"
-
-
-def _models_with(base: Models, subj: dict | None = None, verdict: dict | None = None) -> Models:
-    data = dict(base.data)
-    if subj is not None:
-        data["subj"] = subj
-    if verdict is not None:
-        data["verdict"] = verdict
-    return Models(data)
 
 
 def _report(title: str, gold: list[str], pred: list[str], labels) -> float:
@@ -48,21 +39,17 @@ def _report(title: str, gold: list[str], pred: list[str], labels) -> float:
     return f
 
 
-def calibration(conf: list[float], correct: list[bool]) -> None:
+def calibration(conf: np.ndarray, right: np.ndarray) -> None:
     print("  confidence bin   n     mean conf  accuracy")
-    edges = [0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001]
-    c = np.asarray(conf)
-    k = np.asarray(correct, dtype=float)
-    ece = 0.0
+    edges = T.CALIBRATION_BINS
     for lo, hi in zip(edges, edges[1:], strict=False):
-        m = (c >= lo) & (c < hi)
+        m = (conf >= lo) & (conf < hi)
         if m.sum():
-            ece += m.sum() / len(c) * abs(c[m].mean() - k[m].mean())
             print(
-                f"  [{lo:.1f}, {min(hi, 1):.1f})     {m.sum():5d}   {c[m].mean():.3f}      "
-                f"{k[m].mean():.3f}"
+                f"  [{lo:.1f}, {min(hi, 1):.1f})     {m.sum():5d}   {conf[m].mean():.3f}      "
+                f"{right[m].mean():.3f}"
             )
-    print(f"  expected calibration error: {ece:.3f}")
+    print(f"  expected calibration error: {T.expected_calibration_error(conf, right):.3f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,23 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     subj_an = [a for a in annotator.analyse_claims(subj_sents, [])]
     print(f"features ready in {time.perf_counter() - t0:.1f}s")
 
-    # ---- cross-validated predictions: each item predicted by models not trained on it
-    k = 5
-    pred_t: list[tuple] = [None] * len(rows)  # type: ignore[list-item]
-    vgrid = T.VERDICT_GRID
-    for test in T.folds(len(rows), k, seed=7):
-        train = np.setdiff1d(np.arange(len(rows)), test)
-        l2, t, _ = T.choose_l2(Xv[train], yv[train], vgrid, k=4, seed=3)
-        models = _models_with(base, verdict=T.fit_final(Xv[train], yv[train], l2, t))
-        for i in test:
-            pred_t[i] = decide(analyses[i], models, [sources[i]])
-    pred_s: list[tuple] = [None] * len(subj)  # type: ignore[list-item]
-    for test in T.folds(len(subj), k, seed=7):
-        train = np.setdiff1d(np.arange(len(subj)), test)
-        l2, t, _ = T.choose_l2(Xs[train], ys[train], T.SUBJ_GRID, k=4, seed=3)
-        models = _models_with(base, subj=T.fit_final(Xs[train], ys[train], l2, t))
-        for i in test:
-            pred_s[i] = decide(subj_an[i], models, [])
+    # ---- cross-validated predictions: each item predicted by models not trained on it,
+    # then its confidence calibrated by maps fitted on the other folds' predictions
+    pred_t, pred_s = T.cv_decisions(base, analyses, sources, Xv, yv, subj_an, Xs, ys)
+    groups, raw_conf, right = T.decision_records(pred_t, gold_t, pred_s, ys)
+    conf = T.cross_fitted_calibration(groups, raw_conf, right)
 
     print("\n== tune.jsonl (claims vs their source sentences; gold sourced/disputed)")
     labels_t = [p[0] for p in pred_t]
@@ -140,11 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     _report("cross-validated", gold3, pred3, LABELS)
 
     print("\n== calibration (cross-validated predictions, tune.jsonl + all subj_tune.tsv)")
-    conf = [p[1] for p in pred_t] + [p[1] for p in pred_s]
-    correct = [p[0] == g for p, g in zip(pred_t, gold_t, strict=True)] + [
-        (p[0] == "opinion") == bool(y) for p, y in zip(pred_s, ys, strict=True)
-    ]
-    calibration(conf, correct)
+    print(f"  before calibration: ECE={T.expected_calibration_error(raw_conf, right):.3f}")
+    calibration(conf, right)
+    correct = list(right.astype(bool))
     labels_all = [p[0] for p in pred_t] + [p[0] for p in pred_s]
     codes_all = [p[2] for p in pred_t] + [p[2] for p in pred_s]
     print("  by predicted label / reason: n, mean confidence, accuracy")

@@ -9,6 +9,8 @@
 Plain numpy (L2-regularised logistic regression by Newton steps); regularisation strength
 and decision thresholds are chosen by 5-fold cross-validation, and the cross-validated
 figures are printed (the evaluation script reports them again, never the train score).
+Confidences are calibrated per kind of decision by Platt maps fitted on the decisions of
+cross-validated models.
 Only the weights are written: no data, no sentences.
 """
 
@@ -21,6 +23,9 @@ import sys
 from pathlib import Path
 
 import numpy as np
+
+from .checks import CUE_NAMES
+from .embed import DIM
 
 EVAL_DIR_ENV = "FACTCHECK_EVAL_DIR"
 
@@ -59,17 +64,17 @@ def load_subj(d: Path) -> list[tuple[str, int]]:
 def fit_lr(
     X: np.ndarray,
     y: np.ndarray,
-    l2: float,
+    l2: float | np.ndarray,
     iters: int = 30,
     sample_weight: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float]:
-    """L2-regularised logistic regression on standardised X (bias unpenalised)."""
+    """L2-regularised logistic regression on standardised X (bias unpenalised); ``l2`` is
+    one strength or one per column."""
     n, d = X.shape
     Xb = np.hstack([X, np.ones((n, 1))])
     w = np.zeros(d + 1)
     sw = np.ones(n) if sample_weight is None else sample_weight
-    reg = np.full(d + 1, l2)
-    reg[-1] = 1e-6
+    reg = np.append(np.broadcast_to(np.asarray(l2, dtype=float), (d,)), 1e-6)
     for _ in range(iters):
         z = np.clip(Xb @ w, -30, 30)
         p = 1 / (1 + np.exp(-z))
@@ -147,7 +152,7 @@ def choose_l2(X, y, grid, k=5, seed=0) -> tuple[float, float, float]:
         p = cv_proba(X, y, l2, k, seed)
         f, t = best_threshold(y, p)
         results.append((f, l2, t))
-    f, l2, t = max(results)
+    f, l2, t = max(results, key=lambda r: r[0])
     return l2, t, f
 
 
@@ -175,7 +180,7 @@ def fit_final(X, y, l2, threshold) -> dict:
         "b": round(b, 6),
         "mu": r(mu),
         "sd": r(sd),
-        "l2": l2,
+        "l2": np.unique(l2).tolist(),
         "threshold": round(threshold, 3),
     }
 
@@ -197,7 +202,9 @@ def tune_analyses(annotator, rows: list[dict]):
     """One Analysis per tune claim (claim = one-sentence article, sources joined)."""
     from .engine import analyse
 
-    sources = [annotator.prepare_source(" ".join(r["source_sentences"])) for r in rows]
+    sources = [
+        annotator.prepare_source("\n".join(s.strip() for s in r["source_sentences"])) for r in rows
+    ]
     claims = [" ".join(r["claim"].split()) for r in rows]
     embs = annotator.embedder.encode(claims)
     return [analyse(c, embs[i], [sources[i]]) for i, c in enumerate(claims)], sources
@@ -209,8 +216,117 @@ def verdict_matrix(analyses) -> np.ndarray:
     return np.asarray([[a.verdict_x[k] for k in VERDICT_FEATURES] for a in analyses])
 
 
-SUBJ_GRID = (30.0, 100.0, 300.0, 1000.0)
+# subj: the 384 embedding dimensions are shrunk hard, the few cue features less (a cue is
+# explicit evidence and should keep its say); pairs (embedding l2, cue l2).
+SUBJ_GRID = tuple(
+    np.r_[np.full(DIM, a), np.full(len(CUE_NAMES), b)]
+    for a in (300.0, 1000.0, 3000.0)
+    for b in (10.0, 100.0)
+)
 VERDICT_GRID = (0.1, 1.0, 3.0, 10.0, 30.0)
+
+
+# ------------------------------------------------------------------ cross-validated decisions
+
+
+def models_with(base, subj: dict | None = None, verdict: dict | None = None):
+    from .engine import Models
+
+    data = dict(base.data)
+    if subj is not None:
+        data["subj"] = subj
+    if verdict is not None:
+        data["verdict"] = verdict
+    return Models(data)
+
+
+def cv_decisions(base, analyses, sources, Xv, yv, subj_an, Xs, ys, k=5, seed=7):
+    """Every tune claim and subj sentence decided by models not trained on it (l2 and
+    threshold chosen inside the training folds), with uncalibrated confidences."""
+    from .engine import _decide
+
+    pred_t: list = [None] * len(yv)
+    for test in folds(len(yv), k, seed):
+        train = np.setdiff1d(np.arange(len(yv)), test)
+        l2, t, _ = choose_l2(Xv[train], yv[train], VERDICT_GRID, k=4, seed=3)
+        models = models_with(base, verdict=fit_final(Xv[train], yv[train], l2, t))
+        for i in test:
+            pred_t[i] = _decide(analyses[i], models, [sources[i]])
+    pred_s: list = [None] * len(ys)
+    for test in folds(len(ys), k, seed):
+        train = np.setdiff1d(np.arange(len(ys)), test)
+        l2, t, _ = choose_l2(Xs[train], ys[train], SUBJ_GRID, k=4, seed=3)
+        models = models_with(base, subj=fit_final(Xs[train], ys[train], l2, t))
+        for i in test:
+            pred_s[i] = _decide(subj_an[i], models, [])
+    return pred_t, pred_s
+
+
+def decision_records(pred_t, gold_t, pred_s, ys) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(calibration group, raw confidence, right?) of each cross-validated decision; a subj
+    sentence is right when it is called opinion exactly when it is SUBJ."""
+    from .engine import calibration_group
+
+    groups, conf, right = [], [], []
+    for p, g in zip(pred_t, gold_t, strict=True):
+        groups.append(calibration_group(p[0], p[2], p[4]))
+        conf.append(p[1])
+        right.append(p[0] == g)
+    for p, y in zip(pred_s, ys, strict=True):
+        groups.append(calibration_group(p[0], p[2], p[4]))
+        conf.append(p[1])
+        right.append((p[0] == "opinion") == bool(y))
+    return groups, np.asarray(conf, dtype=float), np.asarray(right, dtype=float)
+
+
+def _logit(conf: np.ndarray) -> np.ndarray:
+    c = np.clip(conf, 0.01, 0.99)
+    return np.log(c / (1 - c))
+
+
+def fit_calibration(groups: list[str], conf: np.ndarray, right: np.ndarray) -> dict:
+    """Per group, Platt scaling: P(right) = sigmoid(a * logit(confidence) + b)."""
+    out = {}
+    g = np.asarray(groups)
+    for group in sorted(set(groups)):
+        m = g == group
+        if m.sum() < 20:
+            continue  # too few to say; the raw confidence stays
+        w, b = fit_lr(_logit(conf[m])[:, None], right[m], l2=1.0)
+        out[group] = [round(float(w[0]), 4), round(b, 4)]
+    return out
+
+
+def apply_calibration(maps: dict, groups: list[str], conf: np.ndarray) -> np.ndarray:
+    out = conf.copy()
+    for i, group in enumerate(groups):
+        if group in maps:
+            a, b = maps[group]
+            out[i] = 1 / (1 + np.exp(-(a * _logit(conf[i : i + 1])[0] + b)))
+    return out
+
+
+def cross_fitted_calibration(groups, conf, right, k=5, seed=11) -> np.ndarray:
+    """Calibrated confidences, each from maps fitted on the other folds' decisions."""
+    out = conf.copy()
+    for test in folds(len(conf), k, seed):
+        train = np.setdiff1d(np.arange(len(conf)), test)
+        maps = fit_calibration([groups[i] for i in train], conf[train], right[train])
+        out[test] = apply_calibration(maps, [groups[i] for i in test], conf[test])
+    return out
+
+
+CALIBRATION_BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001)
+
+
+def expected_calibration_error(conf: np.ndarray, right: np.ndarray) -> float:
+    """Mean |confidence - accuracy| over confidence bins, weighted by their sizes."""
+    ece = 0.0
+    for lo, hi in zip(CALIBRATION_BINS, CALIBRATION_BINS[1:], strict=False):
+        m = (conf >= lo) & (conf < hi)
+        if m.any():
+            ece += m.sum() / len(conf) * abs(conf[m].mean() - right[m].mean())
+    return float(ece)
 
 
 def main() -> None:
@@ -223,11 +339,14 @@ def main() -> None:
     ys = np.asarray([y for _, y in subj])
     l2, t, f = choose_l2(Xs, ys, SUBJ_GRID)
     nf, _, _ = nested_cv_f1(Xs, ys, SUBJ_GRID)
-    print(f"subj: l2={l2} threshold={t:.2f} cv macro-F1={f:.3f} nested-cv macro-F1={nf:.3f}")
+    print(
+        f"subj: l2={np.unique(l2).tolist()} threshold={t:.2f} cv macro-F1={f:.3f} "
+        f"nested-cv macro-F1={nf:.3f}"
+    )
     subj_w = fit_final(Xs, ys, l2, t)
 
     rows = load_tune(d)
-    analyses, _ = tune_analyses(annotator, rows)
+    analyses, sources = tune_analyses(annotator, rows)
     Xv = verdict_matrix(analyses)
     yv = np.asarray([1 if r["gold"] == "sourced" else 0 for r in rows])
     l2v, tv, fv = choose_l2(Xv, yv, VERDICT_GRID)
@@ -235,17 +354,27 @@ def main() -> None:
     print(f"verdict: l2={l2v} threshold={tv:.2f} cv macro-F1={fv:.3f} nested={nfv:.3f}")
     ver_w = fit_final(Xv, yv, l2v, tv)
 
+    rules = {
+        "restatement_cos": 0.9,
+        "strong_subj": 0.85,
+        "cue_margin": 0.12,
+        "cue_strong": 3,
+        "support_floor_cos": 0.5,
+    }
+    base = Models({"subj": subj_w, "verdict": ver_w, "rules": rules})
+    subj_an = annotator.analyse_claims([s for s, _ in subj], [])
+    pred_t, pred_s = cv_decisions(base, analyses, sources, Xv, yv, subj_an, Xs, ys)
+    groups, conf, right = decision_records(pred_t, [r["gold"] for r in rows], pred_s, ys)
+    calibration = fit_calibration(groups, conf, right)
+    ece = expected_calibration_error(cross_fitted_calibration(groups, conf, right), right)
+    print(f"calibration: {calibration}; cross-fitted ECE={ece:.3f}")
+
     data = {
         "about": "made by python -m claims.annotator.train; logistic regressions, no data",
         "subj": subj_w,
         "verdict": ver_w,
-        "rules": {
-            "restatement_cos": 0.9,
-            "strong_subj": 0.85,
-            "cue_margin": 0.12,
-            "cue_strong": 3,
-            "support_floor_cos": 0.5,
-        },
+        "rules": rules,
+        "calibration": calibration,
     }
     WEIGHTS_PATH.write_text(json.dumps(data, separators=(",", ":")) + "\n")
     print(f"wrote {WEIGHTS_PATH} ({WEIGHTS_PATH.stat().st_size} bytes)")
