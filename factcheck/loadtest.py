@@ -5,9 +5,10 @@ with the production settings, beside a bare view on the same server in the same 
 
 Refills a scratch PostgreSQL database (LOAD_DATABASE_URL, default …/factcheck_load; its name must
 contain "load", as it is flushed) with the demo pair and copies of the annotated commentary,
-logs each editor in, serves the app on a free loopback port and runs wrk (`apt-get install wrk`)
-three times: the bare /health/ view, review pages, and verdicts posted as the review page's htmx
-does. Then it checks that every verdict the server accepted is in the history.
+logs each editor in (sessions, users and roles cached in Redis, LOAD_CACHE_URL, as in
+production), serves the app on a free loopback port and runs wrk (`apt-get install wrk`) three
+times: the bare /health/ view, review pages, and verdicts posted as the review page's htmx does.
+Then it checks that every verdict the server accepted is in the history.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ def production_env(database_url: str) -> dict[str, str]:
         **env,
         "DJANGO_SETTINGS_MODULE": "factcheck.settings",
         "DATABASE_URL": database_url,
+        # As docker-compose runs it: sessions, roles and login failures in a shared Redis.
+        "CACHE_URL": os.environ.get("LOAD_CACHE_URL", "redis://127.0.0.1:6379/13"),
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
