@@ -43,7 +43,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required("claims.change_claim", raise_exception=True)
 def mark(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = get_object_or_404(CLAIMS, pk=pk)
+    claim = get_object_or_404(Claim, pk=pk)  # its article is needed only when refused
     form = VerdictForm(request.POST)
     filters = filters_from(request.POST)
     if not form.is_valid():
@@ -60,7 +60,7 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return render(request, "claims/_claim_marked.html", marked_context(claim, filters=filters))
     following = next_undecided(claim) or claim
-    return redirect(select_url(claim.article, filters) + f"{following.pk}#detail")
+    return redirect(select_url(claim.article_id, filters) + f"{following.pk}#detail")
 
 
 def _verdict_refused(request, claim: Claim, filters: dict, *, form, status: int) -> HttpResponse:
@@ -68,18 +68,19 @@ def _verdict_refused(request, claim: Claim, filters: dict, *, form, status: int)
     data = QueryDict(mutable=True)
     data.update({**filters, "claim": claim.pk})
     extra = {"form": form, "stale": status == 409}
+    article = ARTICLES.get(pk=claim.article_id)
     if request.htmx:
         claim.refresh_from_db()
-        context = marked_context(claim, filters=filters) | claim_detail(claim.article, data)
+        context = marked_context(claim, filters=filters) | claim_detail(article, data)
         response = render(request, "claims/_claim_refused.html", context | extra, status=status)
         return retarget(reswap(response, "outerHTML"), "#detail")
-    context = review_context(claim.article, data) | extra
+    context = review_context(article, data) | extra
     return render(request, "claims/review.html", context, status=status)
 
 
 def _back_to_review(request, article: Article, filters: dict, claim_pk=None) -> HttpResponse:
     """After a page-wide action: the review again (its partial for htmx), URL kept in step."""
-    url = select_url(article, filters) + str(claim_pk or "")
+    url = select_url(article.pk, filters) + str(claim_pk or "")
     if request.htmx:
         context = review_context(article, QueryDict(url.split("?", 1)[1]))
         return push_url(render(request, "claims/_review.html", context), url)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "factcheck",
     "articles",
     "claims",
 ]
@@ -164,12 +165,16 @@ CONTENT_SECURITY_POLICY = (
 # Login throttling counts failures here; shared between processes only with CACHE_URL (Redis).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    "default": {"BACKEND": "factcheck.cache.ReusingRedisCache", "LOCATION": CACHE_URL}
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
-AUTHENTICATION_BACKENDS = ["factcheck.auth.CachedPermissionsBackend"]
-PERMISSIONS_CACHE_SECONDS = env_int("PERMISSIONS_CACHE_SECONDS", 60)
+# With a shared cache, a request reads its session from there rather than the database
+# (sessions are still written through to the database). Not with per-process memory: a
+# logout in one process would leave the session alive in the others' caches.
+SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if CACHE_URL else 'db'}"
+AUTHENTICATION_BACKENDS = ["factcheck.auth.CachedAuthBackend"]
+AUTH_CACHE_SECONDS = env_int("AUTH_CACHE_SECONDS", 60)
 LOGIN_FAILURES_ALLOWED = env_int("LOGIN_FAILURES_ALLOWED", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
