@@ -245,21 +245,20 @@ def cv_decisions(base, analyses, sources, Xv, yv, subj_an, Xs, ys, k=5, seed=7):
     threshold chosen inside the training folds), with uncalibrated confidences."""
     from .engine import _decide
 
-    pred_t: list = [None] * len(yv)
-    for test in folds(len(yv), k, seed):
-        train = np.setdiff1d(np.arange(len(yv)), test)
-        l2, t, _ = choose_l2(Xv[train], yv[train], VERDICT_GRID, k=4, seed=3)
-        models = models_with(base, verdict=fit_final(Xv[train], yv[train], l2, t))
-        for i in test:
-            pred_t[i] = _decide(analyses[i], models, [sources[i]])
-    pred_s: list = [None] * len(ys)
-    for test in folds(len(ys), k, seed):
-        train = np.setdiff1d(np.arange(len(ys)), test)
-        l2, t, _ = choose_l2(Xs[train], ys[train], SUBJ_GRID, k=4, seed=3)
-        models = models_with(base, subj=fit_final(Xs[train], ys[train], l2, t))
-        for i in test:
-            pred_s[i] = _decide(subj_an[i], models, [])
-    return pred_t, pred_s
+    def decided(X, y, grid, model: str, items, sources_of) -> list:
+        pred: list = [None] * len(y)
+        for test in folds(len(y), k, seed):
+            train = np.setdiff1d(np.arange(len(y)), test)
+            l2, t, _ = choose_l2(X[train], y[train], grid, k=4, seed=3)
+            models = models_with(base, **{model: fit_final(X[train], y[train], l2, t)})
+            for i in test:
+                pred[i] = _decide(items[i], models, sources_of(i))
+        return pred
+
+    return (
+        decided(Xv, yv, VERDICT_GRID, "verdict", analyses, lambda i: [sources[i]]),
+        decided(Xs, ys, SUBJ_GRID, "subj", subj_an, lambda i: []),
+    )
 
 
 def decision_records(pred_t, gold_t, pred_s, ys) -> tuple[list[str], np.ndarray, np.ndarray]:
