@@ -160,4 +160,10 @@ def test_load_demo_command_leaves_both_articles_ready_and_prints_the_logins():
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     assert set(Article.objects.values_list("status", flat=True)) == {Article.Status.READY}
-    assert "editor / factcheck-demo" in out.getvalue()
+    assert "Log in at http://127.0.0.1:8000/ as editor / factcheck-demo" in out.getvalue()
+
+
+def test_load_demo_prints_where_make_run_serves_the_app():
+    out = io.StringIO()
+    call_command("load_demo", url="http://127.0.0.1:8123/", stdout=out)
+    assert "Log in at http://127.0.0.1:8123/ as editor" in out.getvalue()

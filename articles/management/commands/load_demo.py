@@ -9,7 +9,12 @@ from claims.services import annotate_article
 class Command(BaseCommand):
     help = "Load the demo report and commentary, pre-annotate them, print the logins."
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/", help="where the app will be served"
+        )
+
+    def handle(self, *args, url: str, **options) -> None:
         report, commentary = load_demo()
         # The report too: an article left "queued" would keep the article list polling.
         annotate_article(article_id=report.pk)
@@ -18,6 +23,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo loaded: “{commentary.title}” checked against “{report.title}” "
             f"({commentary.claims.count()} claims, {commentary.get_status_display().lower()}).\n"
-            f"Log in at http://127.0.0.1:8000/ as {DEMO_USERNAME} / {DEMO_PASSWORD} "
+            f"Log in at {url} as {DEMO_USERNAME} / {DEMO_PASSWORD} "
             f"(or, read-only, as {DEMO_VIEWER} / {DEMO_PASSWORD})"
         )
