@@ -442,6 +442,32 @@ def _find_case(text: str, token_lower: str) -> str:
 # ------------------------------------------------------------------ models
 
 
+@dataclass(frozen=True)
+class Logistic:
+    """One standardised logistic regression, as ``train.py`` writes it to weights.json."""
+
+    w: np.ndarray
+    b: float
+    mu: np.ndarray
+    sd: np.ndarray
+    threshold: float
+
+    @classmethod
+    def load(cls, weights: dict | None, dtype) -> Logistic | None:
+        if not weights:
+            return None
+        return cls(
+            w=np.asarray(weights["w"], dtype=dtype),
+            b=float(weights["b"]),
+            mu=np.asarray(weights["mu"], dtype=dtype),
+            sd=np.asarray(weights["sd"], dtype=dtype),
+            threshold=float(weights.get("threshold", 0.5)),
+        )
+
+    def probability(self, x: np.ndarray) -> float:
+        return _sigmoid(float(((x - self.mu) / self.sd) @ self.w + self.b))
+
+
 class Models:
     """Two logistic regressions (weights.json, made by ``python -m claims.annotator.train``):
     * subj: P(opinion) from the sentence embedding and subjectivity cues;
@@ -460,26 +486,10 @@ class Models:
                 )
                 data = {}
         self.data = data
-        s = data.get("subj")
-        if s:
-            self.subj_w = np.asarray(s["w"], dtype=np.float32)
-            self.subj_b = float(s["b"])
-            self.subj_mu = np.asarray(s["mu"], dtype=np.float32)
-            self.subj_sd = np.asarray(s["sd"], dtype=np.float32)
-            self.subj_t = float(s["threshold"])
-        else:
-            self.subj_w = None
-            self.subj_t = 0.5
-        v = data.get("verdict")
-        if v:
-            self.ver_w = np.asarray(v["w"], dtype=np.float64)
-            self.ver_b = float(v["b"])
-            self.ver_mu = np.asarray(v["mu"], dtype=np.float64)
-            self.ver_sd = np.asarray(v["sd"], dtype=np.float64)
-            self.ver_t = float(v.get("threshold", 0.5))
-        else:
-            self.ver_w = None
-            self.ver_t = 0.5
+        self.subj = Logistic.load(data.get("subj"), np.float32)
+        self.subj_t = self.subj.threshold if self.subj else 0.5
+        self.verdict = Logistic.load(data.get("verdict"), np.float64)
+        self.ver_t = self.verdict.threshold if self.verdict else 0.5
         self.rules = data.get("rules", {})
         self.calibration = data.get("calibration", {})
 
@@ -493,8 +503,7 @@ class Models:
         return round(_sigmoid(a * math.log(c / (1 - c)) + b), 3)
 
     def p_subj(self, a: Analysis) -> float:
-        x = np.concatenate([a.emb.astype(np.float32), np.asarray(a.subj_cue_vec, np.float32)])
-        if self.subj_w is None:
+        if self.subj is None:
             c = a.cues
             z = (
                 -2.0
@@ -508,12 +517,11 @@ class Models:
                 - 0.8 * c["attribution"]
             )
             return _sigmoid(z)
-        z = float(((x - self.subj_mu) / self.subj_sd) @ self.subj_w + self.subj_b)
-        return _sigmoid(z)
+        x = np.concatenate([a.emb.astype(np.float32), np.asarray(a.subj_cue_vec, np.float32)])
+        return self.subj.probability(x)
 
     def p_sourced(self, a: Analysis) -> float:
-        x = np.asarray([a.verdict_x[k] for k in VERDICT_FEATURES], dtype=np.float64)
-        if self.ver_w is None:
+        if self.verdict is None:
             # hand-set fallback, used only without weights.json (e.g. while training)
             v = a.verdict_x
             z = (
@@ -523,8 +531,8 @@ class Models:
                 - 1.0 * v["entity_missing"]
             )
             return _sigmoid(z)
-        z = float(((x - self.ver_mu) / self.ver_sd) @ self.ver_w + self.ver_b)
-        return _sigmoid(z)
+        x = np.asarray([a.verdict_x[k] for k in VERDICT_FEATURES], dtype=np.float64)
+        return self.verdict.probability(x)
 
 
 # ------------------------------------------------------------------ decision
