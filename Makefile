@@ -35,19 +35,19 @@ lint: install
 	$(BIN)/ruff format --check .
 
 eval: install
-	$(BIN)/python -m claims.annotator.evaluate
+	$(BIN)/python -m training.evaluate
 
 bench: install
-	$(DEV_ENV) $(BIN)/python -m claims.annotator.bench
-	$(BIN)/python -m claims.bench_pipeline
+	$(DEV_ENV) $(BIN)/python -m bench.annotator
+	$(BIN)/python -m bench.pipeline
 	# A scratch database of its own (BENCH_DATABASE_URL), never the one in DATABASE_URL.
 	$(DEV_ENV) DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/factcheck_bench} \
-	  $(BIN)/python -m claims.bench_export
-	$(DEV_ENV) $(BIN)/python -m claims.bench_review
+	  $(BIN)/python -m bench.export
+	$(DEV_ENV) $(BIN)/python -m bench.review
 
 # Production settings under gunicorn on loopback, on a scratch database (LOAD_DATABASE_URL); needs wrk.
 loadtest: install
-	$(BIN)/python -m factcheck.loadtest $(LOADTEST_ARGS)
+	$(BIN)/python -m bench.loadtest $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache test-artifacts

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from articles.models import Article
-from factcheck.roles import ensure_roles
+from accounts.roles import ensure_roles
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 DEMO_USERNAME = "editor"

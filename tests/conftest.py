@@ -6,15 +6,39 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
+from accounts.roles import ensure_roles
+from articles import services
 from articles.models import Article
 from claims.models import Claim
-from factcheck.roles import ensure_roles
 
 
 @pytest.fixture(autouse=True)
 def empty_cache():
     # Cached permissions and login-failure counts must not leak from one test to the next.
     cache.clear()
+
+
+class InProcessQueue:
+    """The embedded default's annotation thread, run when a test says so: on the test's own
+    connection, inside its transaction, instead of racing the test from another thread."""
+
+    def __init__(self) -> None:
+        self.article_ids: list[int] = []
+
+    def submit(self, run, task, article_id: int) -> None:
+        self.article_ids.append(article_id)
+        self.task = task
+
+    def run(self) -> None:
+        while self.article_ids:
+            self.task.apply(args=[self.article_ids.pop(0)])
+
+
+@pytest.fixture(autouse=True)
+def in_process_queue(monkeypatch) -> InProcessQueue:
+    queue = InProcessQueue()
+    monkeypatch.setattr(services, "_in_process", queue)
+    return queue
 
 
 @pytest.fixture

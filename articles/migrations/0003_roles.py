@@ -1,7 +1,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from factcheck.roles import ensure_roles
+from accounts.roles import ensure_roles
 
 
 def create_roles(apps, schema_editor):

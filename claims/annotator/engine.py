@@ -469,7 +469,7 @@ class Logistic:
 
 
 class Models:
-    """Two logistic regressions (weights.json, made by ``python -m claims.annotator.train``):
+    """Two logistic regressions (weights.json, made by ``python -m training.train``):
     * subj: P(opinion) from the sentence embedding and subjectivity cues;
     * verdict: P(sourced) from the claim/evidence comparison features.
     """
@@ -481,7 +481,7 @@ class Models:
             else:
                 logging.getLogger(__name__).warning(
                     "%s is missing (not installed as package data?): using rough hand-set "
-                    "weights; run python -m claims.annotator.train",
+                    "weights; run python -m training.train",
                     WEIGHTS_PATH,
                 )
                 data = {}

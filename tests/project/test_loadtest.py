@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claims.models import Claim
-from factcheck.loadtest import combine, out_of_step_with_history
+from bench.loadtest import combine, out_of_step_with_history
 
 
 def test_rounds_add_up_and_keep_the_worse_latencies():

@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PRINT = (
     "from django.conf import settings as s; "
-    "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG, s.ALLOWED_HOSTS)"
+    "print(s.DATABASES['default']['ENGINE'], not s.CELERY_BROKER_URL, s.DEBUG, s.ALLOWED_HOSTS)"
 )
 
 

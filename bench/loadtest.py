@@ -1,7 +1,7 @@
 """`make loadtest`: logged-in editors browsing review pages and marking claims, against gunicorn
 with the production settings, beside a bare view on the same server in the same run.
 
-    python -m factcheck.loadtest [--editors 50] [--seconds 20]
+    python -m bench.loadtest [--editors 50] [--seconds 20]
 
 Refills a scratch PostgreSQL database (LOAD_DATABASE_URL, default …/factcheck_load; its name must
 contain "load", as it is flushed) with the demo pair and copies of the annotated commentary,
@@ -27,10 +27,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-from factcheck.scratch import ensure_scratch_database
+from bench.scratch import ensure_scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
-LUA = ROOT / "factcheck" / "loadtest.lua"
+LUA = ROOT / "bench" / "loadtest.lua"
 ARTICLES = 10  # copies of the annotated commentary, so editors spread over many claims
 THREADS = 2  # wrk's own; it shares the machine with the server and the database
 

@@ -1,6 +1,6 @@
 """How fast the CSV export is, against PostgreSQL's own COPY of the same rows.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck_bench python -m claims.bench_export
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck_bench python -m bench.export
 
 Loads --rows claims (default 1,000,000, in articles of 1,000) into a scratch database, created
 if missing and refilled when the count differs; its name must contain "bench" because the
@@ -38,7 +38,7 @@ COPY (
 
 
 def setup_django() -> None:
-    from factcheck.scratch import ensure_scratch_database
+    from bench.scratch import ensure_scratch_database
 
     url = os.environ.setdefault(
         "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck_bench"
@@ -216,7 +216,7 @@ def main() -> None:
     print(f"  Python csv writer      {time_writer():6.2f} s  (the SQLite path, for comparison)")
     for rows in (args.rows // 10, args.rows):
         child = subprocess.run(
-            [sys.executable, "-m", "claims.bench_export", "--memory-of", str(rows)],
+            [sys.executable, "-m", "bench.export", "--memory-of", str(rows)],
             capture_output=True,
             text=True,
             check=True,

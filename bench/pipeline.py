@@ -1,6 +1,6 @@
 """Upload-to-ready latency and worker scaling on a real PostgreSQL, Redis and Celery workers.
 
-    python -m claims.bench_pipeline [--articles 12]
+    python -m bench.pipeline [--articles 12]
 
 Uses a scratch database (BENCH_PIPELINE_DATABASE_URL, default factcheck_bench_pipeline) and Redis
 database 14, so it never touches real data or queues.
@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from factcheck.scratch import ensure_scratch_database
+from bench.scratch import ensure_scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get(

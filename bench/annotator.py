@@ -1,6 +1,6 @@
 """Engine speed: model load time, source preparation and claims/s warm.
 
-    python -m claims.annotator.bench
+    python -m bench.annotator
 
 Uses only the demo pair shipped in the repository (articles/demo), repeated to make a
 ~1,500-word article with 3 sources.
@@ -16,7 +16,7 @@ DEMO = Path(__file__).resolve().parents[2] / "articles" / "demo"
 
 
 def main() -> int:
-    from .engine import Annotator, PreparedSource
+    from claims.annotator.engine import Annotator, PreparedSource
 
     report = (DEMO / "kyiv-independent-lukashenko-apology.txt").read_text(encoding="utf-8")
     commentary = (DEMO / "commentary-lukashenko-apology.txt").read_text(encoding="utf-8")

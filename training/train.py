@@ -1,6 +1,6 @@
 """Train the two small logistic regressions shipped in ``weights.json``.
 
-    python -m claims.annotator.train            # reads ../shared/eval, writes weights.json
+    python -m training.train            # reads ../shared/eval, writes weights.json
 
 * subj: P(opinion) over the MiniLM sentence embedding + subjectivity cue features, trained
   on ``subj_tune.tsv`` (OBJ/SUBJ);
@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .checks import CUE_NAMES
-from .embed import DIM
+from claims.annotator.checks import CUE_NAMES
+from claims.annotator.embed import DIM
 
 EVAL_DIR_ENV = "FACTCHECK_EVAL_DIR"
 
@@ -189,7 +189,7 @@ def fit_final(X, y, l2, threshold) -> dict:
 
 
 def subj_matrix(annotator, sentences: list[str]) -> np.ndarray:
-    from . import checks as C
+    from claims.annotator import checks as C
 
     emb = annotator.embedder.encode(sentences)
     cues = np.asarray(
@@ -200,7 +200,7 @@ def subj_matrix(annotator, sentences: list[str]) -> np.ndarray:
 
 def tune_analyses(annotator, rows: list[dict]):
     """One Analysis per tune claim (claim = one-sentence article, sources joined)."""
-    from .engine import analyse
+    from claims.annotator.engine import analyse
 
     sources = [
         annotator.prepare_source("\n".join(s.strip() for s in r["source_sentences"])) for r in rows
@@ -211,7 +211,7 @@ def tune_analyses(annotator, rows: list[dict]):
 
 
 def verdict_matrix(analyses) -> np.ndarray:
-    from .engine import VERDICT_FEATURES
+    from claims.annotator.engine import VERDICT_FEATURES
 
     return np.asarray([[a.verdict_x[k] for k in VERDICT_FEATURES] for a in analyses])
 
@@ -230,7 +230,7 @@ VERDICT_GRID = (0.1, 1.0, 3.0, 10.0, 30.0)
 
 
 def models_with(base, subj: dict | None = None, verdict: dict | None = None):
-    from .engine import Models
+    from claims.annotator.engine import Models
 
     data = dict(base.data)
     if subj is not None:
@@ -243,7 +243,7 @@ def models_with(base, subj: dict | None = None, verdict: dict | None = None):
 def cv_decisions(base, analyses, sources, Xv, yv, subj_an, Xs, ys, k=5, seed=7):
     """Every tune claim and subj sentence decided by models not trained on it (l2 and
     threshold chosen inside the training folds), with uncalibrated confidences."""
-    from .engine import _decide
+    from claims.annotator.engine import _decide
 
     def decided(X, y, grid, model: str, items, sources_of) -> list:
         pred: list = [None] * len(y)
@@ -264,7 +264,7 @@ def cv_decisions(base, analyses, sources, Xv, yv, subj_an, Xs, ys, k=5, seed=7):
 def decision_records(pred_t, gold_t, pred_s, ys) -> tuple[list[str], np.ndarray, np.ndarray]:
     """(calibration group, raw confidence, right?) of each cross-validated decision; a subj
     sentence is right when it is called opinion exactly when it is SUBJ."""
-    from .engine import calibration_group
+    from claims.annotator.engine import calibration_group
 
     groups, conf, right = [], [], []
     for p, g in zip(pred_t, gold_t, strict=True):
@@ -329,7 +329,7 @@ def expected_calibration_error(conf: np.ndarray, right: np.ndarray) -> float:
 
 
 def main() -> None:
-    from .engine import WEIGHTS_PATH, Annotator, Models
+    from claims.annotator.engine import WEIGHTS_PATH, Annotator, Models
 
     d = require_eval_dir()
     annotator = Annotator(models=Models({}))
@@ -369,7 +369,7 @@ def main() -> None:
     print(f"calibration: {calibration}; cross-fitted ECE={ece:.3f}")
 
     data = {
-        "about": "made by python -m claims.annotator.train; logistic regressions, no data",
+        "about": "made by python -m training.train; logistic regressions, no data",
         "subj": subj_w,
         "verdict": ver_w,
         "rules": rules,

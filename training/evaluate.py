@@ -1,6 +1,6 @@
 """Evaluate the pre-annotator on the shared tuning data and the demo pair.
 
-    python -m claims.annotator.evaluate [--quick]
+    python -m training.evaluate [--quick]
 
 Reads ../shared/eval (or $FACTCHECK_EVAL_DIR); exits with a message when it is absent.
 Figures printed:
@@ -25,8 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import train as T
-from .engine import LABELS, Annotator, decide, get_annotator
+from training import train as T
+from claims.annotator.engine import LABELS, Annotator, decide, get_annotator
 
 DEMO = Path(__file__).resolve().parents[2] / "articles" / "demo"
 

@@ -1,9 +1,9 @@
 from django.apps import AppConfig
 
 
-class FactcheckConfig(AppConfig):
-    name = "factcheck"
+class AccountsConfig(AppConfig):
+    name = "accounts"
 
     def ready(self) -> None:
         # Connects the signals that clear a user's cached account and roles when they change.
-        from factcheck import auth  # noqa: F401
+        from accounts import auth  # noqa: F401
