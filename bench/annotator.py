@@ -12,7 +12,7 @@ import os
 import time
 from pathlib import Path
 
-DEMO = Path(__file__).resolve().parents[2] / "articles" / "demo"
+DEMO = Path(__file__).resolve().parents[1] / "articles" / "demo"
 
 
 def main() -> int:

@@ -25,10 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
-from training import train as T
 from claims.annotator.engine import LABELS, Annotator, decide, get_annotator
+from training import train as T
 
-DEMO = Path(__file__).resolve().parents[2] / "articles" / "demo"
+DEMO = Path(__file__).resolve().parents[1] / "articles" / "demo"
 
 
 def _report(title: str, gold: list[str], pred: list[str], labels) -> float:

@@ -34,7 +34,7 @@ def eval_dir() -> Path:
     env = os.environ.get(EVAL_DIR_ENV)
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2].parent / "shared" / "eval"
+    return Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 
 
 def require_eval_dir() -> Path:

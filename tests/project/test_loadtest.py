@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from claims.models import Claim
 from bench.loadtest import combine, out_of_step_with_history
+from claims.models import Claim
 
 
 def test_rounds_add_up_and_keep_the_worse_latencies():
