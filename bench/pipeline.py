@@ -34,7 +34,6 @@ ENV = {
     # One model thread per worker process, so N processes use N cores without contention.
     "FACTCHECK_ANNOTATOR_THREADS": "1",
 }
-os.environ.update(ENV)
 
 
 def start_workers(concurrency: int) -> subprocess.Popen:
@@ -113,6 +112,7 @@ def main() -> None:
     args = parser.parse_args()
 
     ensure_scratch_database(DATABASE_URL, marker="bench")
+    os.environ.update(ENV)  # this process talks to the same scratch database and broker
     import django
 
     django.setup()
