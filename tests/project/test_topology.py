@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -172,6 +172,7 @@ def production_env(tmp_path) -> dict[str, str]:
 
 @pytest.fixture
 def production(production_env, tmp_path) -> Iterator[Topology]:
+    """bin/web serving, bin/worker started, and an editor to log in as."""
     processes: list[Process] = []
     try:
         web = start("bin/web", production_env, tmp_path)
@@ -193,7 +194,6 @@ def production(production_env, tmp_path) -> Iterator[Topology]:
             cwd=ROOT,
             env=production_env,
             check=True,
-            capture_output=True,
         )
         yield Topology(url, "newsroom", password, processes)
     finally:
@@ -203,7 +203,7 @@ def production(production_env, tmp_path) -> Iterator[Topology]:
             process.print_log()
 
 
-def upload(page, *, title: str, outlet: str, text: str, sources: list[str] = ()) -> None:
+def upload(page, *, title: str, outlet: str, text: str, sources: Sequence[str] = ()) -> None:
     page.goto("/articles/new/")
     page.fill("#id_title", title)
     page.fill("#id_outlet", outlet)
