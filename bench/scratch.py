@@ -1,13 +1,14 @@
-"""Scratch PostgreSQL databases for the benchmarks and the load test."""
+"""Scratch PostgreSQL databases for the benchmarks, the load test and the topology test."""
 
 from __future__ import annotations
 
 import sys
 
 
-def ensure_scratch_database(url: str, *, marker: str) -> None:
-    """Create the database `url` names unless it exists; refuse any whose name lacks `marker`,
-    so a benchmark never fills (or empties) a real database by mistake."""
+def ensure_scratch_database(url: str, *, marker: str, empty: bool = False) -> None:
+    """Create the database `url` names unless it exists (with `empty`, drop it first, cutting
+    off whoever is connected); refuse any whose name lacks `marker`, so a benchmark never fills
+    (or empties) a real database by mistake."""
     import dj_database_url
     import psycopg
 
@@ -16,6 +17,8 @@ def ensure_scratch_database(url: str, *, marker: str) -> None:
         sys.exit(f"{url} must name a scratch PostgreSQL database (…{marker}…)")
     server = {k.lower(): config[k] for k in ("HOST", "PORT", "USER", "PASSWORD") if config[k]}
     with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+        if empty:
+            admin.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
         exists = "SELECT 1 FROM pg_database WHERE datname = %s"
         if not admin.execute(exists, [config["NAME"]]).fetchone():
             admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
