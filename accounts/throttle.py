@@ -40,7 +40,8 @@ class CountedDatabaseHandler(AxesDatabaseHandler):
 
     def is_locked(self, request, credentials: dict | None = None) -> bool:
         keys = [f"login-checks:{key}" for key in get_client_cache_keys(request, credentials)]
-        ahead = max((self._enter(key, request) for key in keys), default=1) - 1
+        # Never below none: a stale decrement may meet a counter that expired and started again.
+        ahead = max([0, *(self._enter(key, request) - 1 for key in keys)])
         request.login_checks = keys
         locked = self.get_failures(request, credentials) + ahead >= get_failure_limit(
             request, credentials

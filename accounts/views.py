@@ -3,10 +3,15 @@ from __future__ import annotations
 from math import ceil
 
 from axes.helpers import get_cool_off
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
+
+# Django's own login view, throttled by django-axes (its backend and middleware). A form view
+# also takes PUT as a POST; a login is a GET or a POST.
+login = require_http_methods(["GET", "POST"])(auth_views.LoginView.as_view())
 
 
 def locked_out(

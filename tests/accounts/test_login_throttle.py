@@ -40,6 +40,12 @@ def test_four_failures_are_answered_as_wrong_passwords(client, editor):
 
 
 @pytest.mark.django_db
+def test_the_login_page_answers_get_and_refuses_other_methods(client):
+    assert client.get(reverse("login")).status_code == 200
+    assert client.put(reverse("login")).status_code == 405
+
+
+@pytest.mark.django_db
 def test_the_right_password_is_refused_with_429_after_five_failures(client, editor):
     fail_five_times(client)
     response = log_in(client, "amira", RIGHT)
