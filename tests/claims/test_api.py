@@ -309,8 +309,9 @@ def test_a_script_with_if_match_does_not_overwrite_an_editors_verdict(
     assert (claim.verdict, claim.decided_by) == ("opinion", other_editor)
 
 
-def test_if_match_with_the_current_version_writes(api, claim):
-    response = post_json(api, verdict_url(claim), {"label": "sourced"}, HTTP_IF_MATCH='"0"')
+@pytest.mark.parametrize("if_match", ['"0"', "0", "*"])
+def test_if_match_with_the_current_version_or_any_writes(api, claim, if_match):
+    response = post_json(api, verdict_url(claim), {"label": "sourced"}, HTTP_IF_MATCH=if_match)
     assert response.status_code == 200 and response.json()["verdict"]["label"] == "sourced"
 
 
