@@ -8,7 +8,7 @@ from accounts import views
 urlpatterns = [
     path("accounts/login/", views.login, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # The admin's own login would bypass the throttling.
+    # One login page: the admin's would look different and answer a lockout without our page.
     path("admin/login/", views.login),
     path("health/", views.health, name="health"),
 ]

@@ -49,20 +49,24 @@ def load_demo() -> tuple[Article, Article]:
     """Create (or refresh) the demo logins and the demo pair; returns (report, commentary)."""
     with transaction.atomic():
         ensure_roles()
-        editor, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
-        editor.is_staff = editor.is_superuser = True
-        editor.set_password(DEMO_PASSWORD)
-        editor.save()
-        viewer, _ = get_user_model().objects.get_or_create(username=DEMO_VIEWER)
-        viewer.set_password(DEMO_PASSWORD)
-        viewer.save()
-        viewer.groups.set([Group.objects.get(name="viewer")])
+        editor = _demo_login(DEMO_USERNAME, role="editor")
+        _demo_login(DEMO_VIEWER, role="viewer")
         report = _article(REPORT, editor)
         commentary = _article(COMMENTARY, editor)
         commentary.sources.set([report])
         report.queue_annotation()
         commentary.queue_annotation()
     return report, commentary
+
+
+def _demo_login(username: str, *, role: str):
+    # A role and nothing more: a printed password must not open the admin.
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    user.is_staff = user.is_superuser = False
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    user.groups.set([Group.objects.get(name=role)])
+    return user
 
 
 def _article(text: DemoText, editor) -> Article:

@@ -3,12 +3,15 @@
 Scripts authenticate with `Authorization: Bearer <token>` (see ApiToken); the browser with its
 session, and then its writes must pass Django's CSRF check. Each user may do here what their
 role allows on the review page: viewers read, editors also decide. Errors are JSON:
-{"error": "..."}.
+{"error": "..."}. A write may name the claim version it was based on (`version` in the body, or
+`If-Match: "<version>"`); if the claim has changed since, nothing is written and the answer is a
+409 with the claim as it now stands.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from functools import wraps
 
@@ -140,7 +143,34 @@ def claim_json(claim: Claim) -> dict:
             "evidence": claim.evidence,
         },
         "verdict": verdict,
+        "version": claim.version,
     }
+
+
+def claim_response(claim: Claim, *, status: int = 200, error: str | None = None) -> JsonResponse:
+    data = claim_json(claim) if error is None else {**claim_json(claim), "error": error}
+    response = JsonResponse(data, status=status)
+    response["ETag"] = f'"{claim.version}"'
+    return response
+
+
+_ENTITY_TAG = re.compile(r'"(\d{1,9})"|(\d{1,9})')
+
+
+def seen_version(request: HttpRequest, form: VerdictForm) -> int | None:
+    """The claim version a write is based on: the body's `version` or the If-Match header
+    (the ETag of an earlier answer); None when the write names neither, or If-Match: *."""
+    version = form.cleaned_data["version"]
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return version
+    match = _ENTITY_TAG.fullmatch(header)
+    if match is None:
+        raise ApiError(400, 'If-Match must be one claim version in quotes, e.g. If-Match: "3".')
+    tagged = int(match.group(1) or match.group(2))
+    if version is not None and version != tagged:
+        raise ApiError(400, f"version ({version}) and If-Match ({tagged}) disagree.")
+    return tagged
 
 
 @api_view("GET", permission="articles.view_article")
@@ -190,13 +220,21 @@ def verdict(request: HttpRequest, pk: int) -> HttpResponse:
     data = json_body(request)
     if not all(isinstance(data.get(key, ""), str) for key in ("label", "note")):
         raise ApiError(400, "label and note must be strings.")
+    version = data.get("version")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise ApiError(400, "version must be a whole number.")
     form = VerdictForm(data)
     if not form.is_valid():
         raise ApiError(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
     try:
         claim.set_verdict(
-            label=form.cleaned_data["label"], note=form.cleaned_data["note"], editor=request.user
+            label=form.cleaned_data["label"],
+            note=form.cleaned_data["note"],
+            editor=request.user,
+            seen_version=seen_version(request, form),
         )
     except StaleClaim:
-        raise ApiError(409, "Someone changed this claim at the same moment; try again.") from None
-    return JsonResponse(claim_json(claim))
+        claim = get_object_or_404(Claim.objects.select_related("decided_by"), pk=claim.pk)
+        message = f"The claim changed since that version; it is now version {claim.version}."
+        return claim_response(claim, status=409, error=message)
+    return claim_response(claim)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models, transaction
@@ -70,10 +70,6 @@ class Claim(models.Model):
         """What the highlight shows: the verdict once decided, else the suggestion."""
         return self.verdict or self.suggested_label
 
-    @property
-    def best_evidence(self) -> dict | None:
-        return self.evidence[0] if self.evidence else None
-
     def set_verdict(
         self,
         *,
@@ -103,13 +99,10 @@ class Claim(models.Model):
             )
             if not updated:
                 raise StaleClaim(self)
-            change = VerdictChange.objects.create(
-                claim=self,
+            change = VerdictChange.record(
+                self,
                 kind=kind,
-                old_label=self.verdict,
                 new_label=label,
-                old_note=self.note,
-                suggested_label=self.suggested_label,
                 note=note,
                 editor=editor,
                 created_at=now,
@@ -175,6 +168,34 @@ class VerdictChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_label or '—'} → {self.new_label or '—'}"
+
+    @classmethod
+    def record(
+        cls,
+        claim: Claim,
+        *,
+        kind: str,
+        new_label: str,
+        note: str,
+        editor,
+        created_at: datetime | None = None,
+        batch: uuid.UUID | None = None,
+        reverts: VerdictChange | None = None,
+    ) -> VerdictChange:
+        """Save a change about to be made to `claim`, which still holds its old verdict."""
+        return cls.objects.create(
+            claim=claim,
+            kind=kind,
+            old_label=claim.verdict,
+            new_label=new_label,
+            old_note=claim.note,
+            suggested_label=claim.suggested_label,
+            note=note,
+            editor=editor,
+            created_at=created_at or timezone.now(),
+            batch=batch,
+            reverts=reverts,
+        )
 
     @property
     def agreed(self) -> bool:

@@ -109,16 +109,7 @@ def _restructure(claim: Claim, *, seen_version: int, label: str, editor, kind: s
         version=F("version") + 1,
     ):
         raise StaleClaim(claim)
-    VerdictChange.objects.create(
-        claim=claim,
-        kind=kind,
-        old_label=claim.verdict,
-        new_label=label,
-        old_note=claim.note,
-        suggested_label=claim.suggested_label,
-        note=why,
-        editor=editor,
-    )
+    VerdictChange.record(claim, kind=kind, new_label=label, note=why, editor=editor)
     claim.verdict, claim.version = label, seen_version + 1
     if not kept:
         claim.note, claim.decided_by, claim.decided_at = "", None, None
@@ -208,10 +199,10 @@ def split_claim(*, claim: Claim, at: int, editor, seen_version: int) -> Claim:
             evidence=claim.evidence,
             version=1,
         )
-        VerdictChange.objects.create(
-            claim=second,
+        VerdictChange.record(
+            second,
             kind=Kind.SPLIT,
-            suggested_label=second.suggested_label,
+            new_label="",
             note=f"Split from #{claim.position}",
             editor=editor,
         )

@@ -8,6 +8,7 @@ PostgreSQL and Redis.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "csp",
+    "axes",
     "accounts",
     "articles",
     "claims",
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it sees the login view's answer and replaces it when axes refused it.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -173,7 +177,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Login throttling counts failures here; shared between processes only with CACHE_URL (Redis).
+# Sessions, the auth cache and the login checks under way; shared between processes only with
+# CACHE_URL (Redis).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {
     # django-redis keeps one redis-py client per server; Django's own Redis cache builds one
@@ -186,10 +191,33 @@ CACHES = {
 # (sessions are still written through to the database). Not with per-process memory: a
 # logout in one process would leave the session alive in the others' caches.
 SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if CACHE_URL else 'db'}"
-AUTHENTICATION_BACKENDS = ["accounts.auth.CachedAuthBackend"]
+# django-axes refuses a login before the password is checked once the account has failed
+# LOGIN_FAILURES_ALLOWED times from one client address within LOGIN_LOCKOUT_SECONDS.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.auth.CachedAuthBackend"]
 AUTH_CACHE_SECONDS = env_int("AUTH_CACHE_SECONDS", 60)
-LOGIN_FAILURES_ALLOWED = env_int("LOGIN_FAILURES_ALLOWED", 5)
-LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURES_ALLOWED", 5)
+AXES_COOLOFF_TIME = timedelta(seconds=env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60))
+# Account and address together: an attacker locks only themselves out of an account, never
+# its owner elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "accounts.throttle.account_name"
+AXES_HANDLER = "accounts.throttle.CountedDatabaseHandler"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# The client address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse proxies (each adding
+# the address it saw to X-Forwarded-For) the address the outermost one saw. Entries a client
+# wrote into the header itself stand further left and are never read.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    # ipware counts the proxies listed in the header, which the last proxy is not.
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+    # Takes the entry that many from the right even when a client added entries on the left.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # Celery: with no broker, annotation runs on a thread of the web process (the embedded
 # default; articles.services).

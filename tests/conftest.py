@@ -14,8 +14,14 @@ from claims.models import Claim
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # The production hasher takes a few hundred milliseconds a password, on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
-    # Cached permissions and login-failure counts must not leak from one test to the next.
+    # Cached permissions and login checks under way must not leak from one test to the next.
     cache.clear()
 
 

@@ -7,7 +7,6 @@
 from .engine import (
     ENGINE_VERSION,
     LABELS,
-    REASON_CODES,
     Annotator,
     Evidence,
     PreparedSource,
@@ -20,7 +19,6 @@ from .segment import Sentence, split_claims, split_sentences
 __all__ = [
     "ENGINE_VERSION",
     "LABELS",
-    "REASON_CODES",
     "Annotator",
     "Evidence",
     "PreparedSource",

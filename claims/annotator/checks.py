@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 # ---------------------------------------------------------------- tokens and stems
@@ -775,12 +775,6 @@ def _find_token(text: str, tok: str) -> str:
 
 # ---------------------------------------------------------------- negation / refutation
 
-_NEG = re.compile(
-    r"\b(?:not|never|no|none|nobody|nothing|neither|nor|cannot|without|"
-    r"den(?:y|ies|ied|ying)|refus(?:e|es|ed|ing)|reject(?:s|ed|ing)?|"
-    r"fail(?:s|ed)? to|lack(?:s|ed|ing)?)\b|n['’]t\b",
-    re.IGNORECASE,
-)
 _REFUTE = re.compile(
     r"\b(?:false|falsely|fake|hoax|misleading|mislead|incorrect|untrue|inaccurate|"
     r"debunk\w*|fabricat\w*|baseless|unfounded|no evidence|not true|not real|"
@@ -791,10 +785,6 @@ _REFUTE = re.compile(
 # A sentence that is a bare answer ("No.", "No, the photo shows ..."), as fact-checks answer
 # the question a claim raises; "No one ..." or "No evidence ..." are not answers.
 _ANSWER = re.compile(r"^\W*(no|yes)\W*$|^\s*(no|yes)\s*[,.;:!—–-]", re.IGNORECASE)
-
-
-def negations(text: str) -> int:
-    return len(_NEG.findall(text))
 
 
 _HARD_NEG = re.compile(
@@ -1265,16 +1255,3 @@ def cue_phrases(text: str, limit: int = 3) -> list[str]:
         out = [o for o in out if o.lower() not in lf]
         out.append(f)
     return out[:limit]
-
-
-@dataclass
-class Comparison:
-    """Result of comparing a claim with its best evidence sentence(s)."""
-
-    number: tuple[str, str] | None = None  # (source text, claim text)
-    number_unsupported: str | None = None  # claim quantity absent from all sources
-    date: tuple[str, str] | None = None
-    entity: tuple[str, str] | None = None
-    entity_missing: list[str] = field(default_factory=list)
-    negation: tuple[str, str] | None = None
-    modality: tuple[str, str] | None = None

@@ -11,7 +11,6 @@ The packages are located with ``importlib.util.find_spec`` without importing the
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import threading
@@ -89,8 +88,6 @@ class Embedder:
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.no_padding()
-        with open(onnx_path, "rb") as fh:
-            self.fingerprint = hashlib.sha256(fh.read()).hexdigest()[:12]
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

@@ -21,17 +21,6 @@ from .embed import DIM, MODEL_ID, Embedder
 from .segment import Sentence, split_claims
 
 LABELS = ("sourced", "disputed", "opinion")
-REASON_CODES = (
-    "matches-source",
-    "number-mismatch",
-    "date-mismatch",
-    "entity-mismatch",
-    "negation",
-    "tense-or-modality",
-    "not-in-sources",
-    "subjective-language",
-    "speculation",
-)
 # Bump FORMAT when PreparedSource bytes or the splitting of sources change.
 FORMAT = 2
 ENGINE_VERSION = f"factcheck-annotator/{FORMAT}+{MODEL_ID}"
@@ -142,7 +131,6 @@ def _facts(text: str) -> dict:
         "quantities": C.quantities(text),
         "dates": C.dates(text),
         "entities": C.entity_tokens(text),
-        "neg": C.negations(text),
         "hard_neg": C.hard_negations(text),
         "refute": C.refutes(text),
         "affirm": C.affirms(text),
@@ -389,11 +377,8 @@ def analyse(
             a.focus["modality"] = top[i][:2]
             break
 
-    cos = [c[3] for c in top] + [0.0, 0.0, 0.0]
     a.verdict_x = {
         "cos1": best_cos,
-        "cos2": cos[1],
-        "cos_mean3": sum(cos[:3]) / 3,
         "cover_best": top[0][4] if top else 0.0,
         "cover_all": len(cstems & all_stems) / max(len(cstems), 1),
         "cover_top2": len(cstems & set().union(*[f["stems"] for f in top_facts[:2]]))
@@ -405,15 +390,12 @@ def analyse(
         "date_mismatch": float(a.date is not None),
         "entity_missing": min(len(missing), 3) / 3,
         "entity_mismatch": float(a.entity is not None),
-        "role_mismatch": float(a.entity is not None),
         "negation_mismatch": float(a.negation is not None),
         "refute_best": float(bool(top_facts and top_facts[0]["refute"])),
         "refute_any": float(a.refutation is not None),
         "modality": float(a.modality is not None),
         "direction": float(a.direction is not None),
         "claim_neg": float(cneg),
-        "claim_len": min(len(text.split()), 60) / 60,
-        "n_source_sents": math.log1p(sum(len(s.sentences) for s in sources)) / 5,
         "hedged": float(cues["hedges"] + cues["speculation"] > 0),
         # whether the closest source sentences deny or vouch ("No, ...", "this is false",
         # "confirmed"); only the sentences about the claim count, not the whole source
@@ -760,11 +742,6 @@ class Annotator:
     def prepare_source(self, text: str) -> PreparedSource:
         sentences = split_claims(text)
         return PreparedSource(sentences, self.embedder.encode([s.text for s in sentences]))
-
-    def analyse(self, text: str, sources: Sequence[PreparedSource]) -> list[Analysis]:
-        claims = split_claims(text)
-        embs = self.embedder.encode([c.text for c in claims])
-        return [analyse(c.text, embs[i], sources) for i, c in enumerate(claims)]
 
     def analyse_claims(
         self, claims: Sequence[str], sources: Sequence[PreparedSource]

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.demo import load_demo
+from articles.demo import DEMO_USERNAME, DEMO_VIEWER, load_demo
 from articles.models import Article
 from claims import services
 from claims.annotator import LABELS, get_annotator
@@ -15,12 +14,31 @@ from claims.annotator import LABELS, get_annotator
 pytestmark = pytest.mark.django_db
 
 
+class NoQueue:
+    def submit(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def annotated_demo(django_db_setup, django_db_blocker):
+    """The demo pair, annotated once for the module (the engine takes seconds): committed, so
+    each test's own changes roll back to it, and deleted after the module."""
+    from articles import services as article_services
+
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
+        # The report's queued annotation is not needed: annotating the commentary prepares it.
+        patch.setattr(article_services, "_in_process", NoQueue())
+        report, commentary = load_demo()
+        services.annotate_article(article_id=commentary.pk)
+        yield report.pk, commentary.pk
+        Article.objects.filter(pk__in=[report.pk, commentary.pk]).delete()
+        get_user_model().objects.filter(username__in=[DEMO_USERNAME, DEMO_VIEWER]).delete()
+
+
 @pytest.fixture
-def demo():
-    report, commentary = load_demo()
-    services.annotate_article(article_id=commentary.pk)
-    commentary.refresh_from_db()
-    return report, commentary
+def demo(annotated_demo, db) -> tuple[Article, Article]:
+    report_pk, commentary_pk = annotated_demo
+    return Article.objects.get(pk=report_pk), Article.objects.get(pk=commentary_pk)
 
 
 def test_demo_commentary_is_split_into_claims_whose_offsets_match_the_text(demo):
@@ -154,16 +172,3 @@ def test_load_demo_twice_keeps_one_pair_and_the_editors_verdicts(demo, editor):
     assert Article.objects.count() == 2
     claim.refresh_from_db()
     assert claim.verdict == "sourced"
-
-
-def test_load_demo_command_leaves_both_articles_ready_and_prints_the_logins():
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    assert set(Article.objects.values_list("status", flat=True)) == {Article.Status.READY}
-    assert "Log in at http://127.0.0.1:8000/ as editor / factcheck-demo" in out.getvalue()
-
-
-def test_load_demo_prints_where_make_run_serves_the_app():
-    out = io.StringIO()
-    call_command("load_demo", url="http://127.0.0.1:8123/", stdout=out)
-    assert "Log in at http://127.0.0.1:8123/ as editor" in out.getvalue()

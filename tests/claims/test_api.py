@@ -252,3 +252,93 @@ def test_verdict_must_be_sent_as_json(api, claim):
 def test_verdict_on_missing_claim_is_a_json_404(api):
     response = post_json(api, reverse("api:verdict", args=[999999]), {"label": "sourced"})
     assert response.status_code == 404 and "No Claim matches" in error_of(response)
+
+
+# Versions: a write based on an old version of the claim is refused
+
+
+def script_for(user) -> Client:
+    token = ApiToken(user=user, name="another script")
+    key = token.new_key()
+    token.save()
+    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+
+def claim_as_listed(client, claim) -> dict:
+    (listed,) = client.get(reverse("api:claims", args=[claim.article_id])).json()["claims"]
+    return listed
+
+
+def test_claims_carry_their_version_and_writes_answer_the_new_one(api, claim):
+    assert claim_as_listed(api, claim)["version"] == 0
+    response = post_json(api, verdict_url(claim), {"label": "sourced", "version": 0})
+    assert response.status_code == 200
+    assert response.json()["version"] == 1 and response["ETag"] == '"1"'
+    assert claim_as_listed(api, claim)["version"] == 1
+
+
+def test_the_second_of_two_scripts_writing_one_version_gets_409_and_the_claim(
+    api, claim, other_editor
+):
+    other = script_for(other_editor)
+    seen_first = claim_as_listed(api, claim)["version"]
+    seen_second = claim_as_listed(other, claim)["version"]
+    first = post_json(api, verdict_url(claim), {"label": "disputed", "version": seen_first})
+    second = post_json(other, verdict_url(claim), {"label": "sourced", "version": seen_second})
+    assert first.status_code == 200
+    assert second.status_code == 409
+    now = second.json()
+    assert now["verdict"]["label"] == "disputed" and now["verdict"]["editor"] == "amira"
+    assert now["version"] == 1 and "version 1" in now["error"]
+    assert {k: v for k, v in now.items() if k != "error"} == claim_as_listed(api, claim)
+    claim.refresh_from_db()
+    assert (claim.verdict, claim.version) == ("disputed", 1)
+    assert VerdictChange.objects.filter(claim=claim).count() == 1
+
+
+def test_a_script_with_if_match_does_not_overwrite_an_editors_verdict(
+    api, claim, other_editor, client
+):
+    etag = f'"{claim_as_listed(api, claim)["version"]}"'
+    client.force_login(other_editor)
+    client.post(reverse("claims:mark", args=[claim.pk]), {"label": "opinion", "version": 0})
+    response = post_json(api, verdict_url(claim), {"label": "sourced"}, HTTP_IF_MATCH=etag)
+    assert response.status_code == 409
+    assert response.json()["verdict"]["label"] == "opinion" and response["ETag"] == '"1"'
+    claim.refresh_from_db()
+    assert (claim.verdict, claim.decided_by) == ("opinion", other_editor)
+
+
+@pytest.mark.parametrize("if_match", ['"0"', "0", "*"])
+def test_if_match_with_the_current_version_or_any_writes(api, claim, if_match):
+    response = post_json(api, verdict_url(claim), {"label": "sourced"}, HTTP_IF_MATCH=if_match)
+    assert response.status_code == 200 and response.json()["verdict"]["label"] == "sourced"
+
+
+def test_a_write_naming_no_version_applies_to_the_claim_as_it_is(api, claim, editor):
+    claim.set_verdict(label="opinion", note="", editor=editor)
+    response = post_json(api, verdict_url(claim), {"label": "sourced"})
+    assert response.status_code == 200 and response.json()["version"] == 2
+
+
+@pytest.mark.parametrize(
+    ("if_match", "body", "message"),
+    [
+        ("3,4", {}, "If-Match must be one claim version"),
+        ('W/"0"', {}, "If-Match must be one claim version"),
+        ("version zero", {}, "If-Match must be one claim version"),
+        ('"-1"', {}, "If-Match must be one claim version"),
+        ('"0"', {"version": 1}, "disagree"),
+        (None, {"version": "0"}, "version must be a whole number"),
+        (None, {"version": True}, "version must be a whole number"),
+        (None, {"version": 0.5}, "version must be a whole number"),
+        (None, {"version": -1}, "version: Ensure this value is greater than or equal to 0"),
+    ],
+)
+def test_a_malformed_version_is_a_clear_400_and_writes_nothing(api, claim, if_match, body, message):
+    headers = {} if if_match is None else {"HTTP_IF_MATCH": if_match}
+    response = post_json(api, verdict_url(claim), {"label": "sourced", **body}, **headers)
+    assert response.status_code == 400 and message in error_of(response)
+    claim.refresh_from_db()
+    assert (claim.verdict, claim.version) == ("", 0)
+    assert not VerdictChange.objects.exists()

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from articles.models import Article
 from claims.models import Claim
 
 pytestmark = pytest.mark.django_db
@@ -73,8 +74,9 @@ def hostile_claim(make_article, make_claim, editor) -> Claim:
 
 
 def test_the_review_page_shows_hostile_text_as_text(editor_client, hostile_claim):
-    url = hostile_claim.article.get_absolute_url()
-    html = editor_client.get(url).content.decode()
+    response = editor_client.get(hostile_claim.article.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
     assert_inert(html)
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert "&amp;lt;b&amp;gt;" in html  # an entity in the text is shown, not decoded
@@ -85,9 +87,11 @@ def test_the_selected_claims_panel_and_list_are_inert(editor_client, hostile_cla
     selected = editor_client.get(
         f"{url}?claim={hostile_claim.pk}", HTTP_HX_TARGET="detail", **htmx_headers
     )
-    assert_inert(selected.content.decode())
     partial = editor_client.get(url, **htmx_headers)
-    assert_inert(partial.content.decode())
+    for response in (selected, partial):
+        assert response.status_code == 200
+        assert "<html" not in response.content.decode()
+        assert_inert(response.content.decode())
 
 
 def test_marking_a_claim_with_a_hostile_note_answers_inert_html(
@@ -106,7 +110,9 @@ def test_marking_a_claim_with_a_hostile_note_answers_inert_html(
 
 def test_the_article_list_and_export_page_are_inert(editor_client, hostile_claim):
     for url in (reverse("articles:list"), reverse("claims:export")):
-        assert_inert(editor_client.get(url).content.decode())
+        response = editor_client.get(url)
+        assert response.status_code == 200
+        assert_inert(response.content.decode())
 
 
 def test_a_hostile_file_name_is_shown_as_text_in_the_error(editor_client):
@@ -116,7 +122,10 @@ def test_a_hostile_file_name_is_shown_as_text_in_the_error(editor_client):
         {"title": "Budget", "file": SimpleUploadedFile(name, b"%PDF-1.4")},
     )
     assert response.status_code == 400
-    assert_inert(response.content.decode())
+    html = response.content.decode()
+    assert_inert(html)
+    assert 'value="Budget"' in html  # what was typed is given back
+    assert not Article.objects.exists()
 
 
 def test_hostile_markup_in_an_uploaded_html_file_never_reaches_the_page(editor_client):
@@ -129,5 +138,8 @@ def test_hostile_markup_in_an_uploaded_html_file_never_reaches_the_page(editor_c
         {"title": f"Upload {SCRIPT}", "file": SimpleUploadedFile("page.html", page.encode())},
         follow=True,
     )
+    assert [status for _, status in response.redirect_chain] == [302]
     assert response.status_code == 200
     assert_inert(response.content.decode())
+    article = Article.objects.get(title=f"Upload {SCRIPT}")  # the title as typed
+    assert article.body.startswith("Council") and "<img" not in article.body

@@ -1,5 +1,5 @@
-"""Production hardening: deploy checks, HTTPS headers, the content security policy, and login
-throttling."""
+"""Production hardening: deploy checks, HTTPS headers and the content security policy (login
+throttling: tests/accounts/test_login_throttle.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,51 +82,3 @@ def test_health_answers_without_a_login(client):
     response = client.get(reverse("health"))
     assert response.status_code == 200
     assert response.content == b"ok"
-
-
-@pytest.fixture
-def failures_forgotten():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def log_in(client, username: str, password: str):
-    return client.post(reverse("login"), {"username": username, "password": password})
-
-
-@pytest.mark.django_db
-def test_login_is_refused_after_five_failures_even_with_the_right_password(
-    client, editor, failures_forgotten
-):
-    for _ in range(5):
-        assert log_in(client, "amira", "wrong").status_code == 200
-    response = log_in(client, "amira", "correct horse battery")
-    assert response.status_code == 429
-    assert "Too many failed attempts" in response.content.decode()
-    assert "_auth_user_id" not in client.session
-
-
-@pytest.mark.django_db
-def test_a_locked_account_does_not_lock_out_others(client, editor, viewer, failures_forgotten):
-    for _ in range(5):
-        log_in(client, "amira", "wrong")
-    assert log_in(client, "vera", "correct horse battery").status_code == 302
-
-
-@pytest.mark.django_db
-def test_a_successful_login_forgets_earlier_failures(client, editor, failures_forgotten):
-    for _ in range(4):
-        log_in(client, "amira", "wrong")
-    assert log_in(client, "amira", "correct horse battery").status_code == 302
-    client.logout()
-    for _ in range(4):
-        log_in(client, "amira", "wrong")
-    assert log_in(client, "amira", "correct horse battery").status_code == 302
-
-
-@pytest.mark.django_db
-def test_the_admin_login_is_throttled_too(client, editor, failures_forgotten):
-    for _ in range(5):
-        client.post("/admin/login/", {"username": "amira", "password": "wrong"})
-    assert log_in(client, "amira", "correct horse battery").status_code == 429

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from articles.demo import DEMO_PASSWORD, DEMO_USERNAME, DEMO_VIEWER, load_demo
 from claims.services import annotate_article
@@ -13,8 +14,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--url", default="http://127.0.0.1:8000/", help="where the app will be served"
         )
+        parser.add_argument(
+            "--allow-without-debug",
+            action="store_true",
+            help="load even with DEBUG off, e.g. on a staging server (the logins have a "
+            "published password)",
+        )
 
-    def handle(self, *args, url: str, **options) -> None:
+    def handle(self, *args, url: str, allow_without_debug: bool, **options) -> None:
+        if not settings.DEBUG and not allow_without_debug:
+            raise CommandError(
+                "DEBUG is off: this looks like production, and the demo logins have a published "
+                "password. Use DEBUG=true, or --allow-without-debug if you mean it."
+            )
         report, commentary = load_demo()
         # The report too: an article left "queued" would keep the article list polling.
         annotate_article(article_id=report.pk)
