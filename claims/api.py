@@ -19,6 +19,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.vary import vary_on_headers
 
 from articles.models import Article
 from claims.forms import VerdictForm
@@ -61,8 +62,9 @@ def api_view(*methods: str, permission: str) -> Callable:
                 response["WWW-Authenticate"] = "Bearer"
             return response
 
-        # Both checks happen in authenticate(), answering JSON instead of a login redirect.
-        return login_not_required(csrf_exempt(wrapped))
+        # Both checks happen in authenticate(), answering JSON instead of a login redirect;
+        # who asks, and so the answer, depends on the token or else the session.
+        return login_not_required(csrf_exempt(vary_on_headers("Authorization", "Cookie")(wrapped)))
 
     return decorate
 
