@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.vary import vary_on_headers
 
 from articles.models import Article
+from articles.validators import unstorable
 from claims.forms import VerdictForm
 from claims.models import ApiToken, Claim, StaleClaim
 
@@ -95,8 +96,21 @@ def json_body(request: HttpRequest) -> dict:
         data = json.loads(request.body)
     except ValueError as error:
         raise ApiError(400, f"The body is not valid JSON: {error}.") from None
+    except RecursionError:
+        raise ApiError(400, "The JSON is nested too deeply.") from None
     if not isinstance(data, dict):
         raise ApiError(400, "Send a JSON object.")
+    # Every string, keys included: escapes can carry NUL and lone surrogates, which no field
+    # would store.
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            pending += item
+        elif isinstance(item, str) and (reason := unstorable(item)):
+            raise ApiError(400, f"The JSON has text that cannot be stored. {reason}")
     return data
 
 
