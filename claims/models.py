@@ -158,7 +158,7 @@ class VerdictChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     # Who made the decision this change replaced, and when: what an undo of it restores.
-    # Empty on changes recorded before they were kept, and when the claim was undecided.
+    # Empty where the claim was undecided, and on changes recorded before these fields.
     old_decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
