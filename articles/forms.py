@@ -13,6 +13,7 @@ from articles.text import (
     decode_upload,
     normalise,
 )
+from articles.validators import StorableTextForm
 
 ACCEPTED = sorted(TEXT_EXTENSIONS | HTML_EXTENSIONS)
 
@@ -41,7 +42,7 @@ class SourcesField(ArticlesField):
         return f"{obj.title} ({obj.outlet})" if obj.outlet else obj.title
 
 
-class ArticleUploadForm(forms.Form):
+class ArticleUploadForm(StorableTextForm):
     title = forms.CharField(max_length=300)
     outlet = forms.CharField(max_length=200, required=False)
     url = forms.URLField(label="URL", max_length=1000, required=False, assume_scheme="https")

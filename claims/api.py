@@ -22,8 +22,10 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.vary import vary_on_headers
 
 from articles.models import Article
+from articles.validators import unstorable
 from claims.forms import VerdictForm
 from claims.models import ApiToken, Claim, StaleClaim
 
@@ -64,8 +66,9 @@ def api_view(*methods: str, permission: str) -> Callable:
                 response["WWW-Authenticate"] = "Bearer"
             return response
 
-        # Both checks happen in authenticate(), answering JSON instead of a login redirect.
-        return login_not_required(csrf_exempt(wrapped))
+        # Both checks happen in authenticate(), answering JSON instead of a login redirect;
+        # who asks, and so the answer, depends on the token or else the session.
+        return login_not_required(csrf_exempt(vary_on_headers("Authorization", "Cookie")(wrapped)))
 
     return decorate
 
@@ -96,8 +99,21 @@ def json_body(request: HttpRequest) -> dict:
         data = json.loads(request.body)
     except ValueError as error:
         raise ApiError(400, f"The body is not valid JSON: {error}.") from None
+    except RecursionError:
+        raise ApiError(400, "The JSON is nested too deeply.") from None
     if not isinstance(data, dict):
         raise ApiError(400, "Send a JSON object.")
+    # Every string, keys included: escapes can carry NUL and lone surrogates, which no field
+    # would store.
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            pending += item
+        elif isinstance(item, str) and (reason := unstorable(item)):
+            raise ApiError(400, f"The JSON has text that cannot be stored. {reason}")
     return data
 
 

@@ -6,10 +6,11 @@ from django.db.models import QuerySet
 
 from articles.forms import ArticlesField
 from articles.models import Article
+from articles.validators import StorableTextForm
 from claims.models import Claim, Label
 
 
-class VerdictForm(forms.Form):
+class VerdictForm(StorableTextForm):
     label = forms.ChoiceField(choices=Label.choices)
     note = forms.CharField(
         required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
@@ -18,7 +19,7 @@ class VerdictForm(forms.Form):
     version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
-class ReviewFilterForm(forms.Form):
+class ReviewFilterForm(StorableTextForm):
     """Triage filters and sort of the review page; they live in the URL so a view can be shared."""
 
     state = forms.ChoiceField(
@@ -65,7 +66,7 @@ class RestructureForm(forms.Form):
     at = forms.IntegerField(required=False, min_value=1)
 
 
-class ExportFilterForm(forms.Form):
+class ExportFilterForm(StorableTextForm):
     DECIDED_CHOICES = [("", "Any"), ("yes", "Decided"), ("no", "Undecided")]
 
     article = ArticlesField(

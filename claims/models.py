@@ -85,16 +85,21 @@ class Claim(models.Model):
 
         With `seen_version` (the version the editor looked at) the write is conditional:
         StaleClaim is raised, and nothing written, if the claim changed since.
+        An undo (`reverts`) restores the reverted change's old decision with its author and
+        time: the claim says who decided it, the change who undid.
         """
         if seen_version is None:
             seen_version = self.version
         now = timezone.now()
+        decided_by, decided_at = (editor, now) if label else (None, None)
+        if reverts is not None and reverts.old_decided_at is not None:
+            decided_by, decided_at = reverts.old_decided_by, reverts.old_decided_at
         with transaction.atomic():
             updated = Claim.objects.filter(pk=self.pk, version=seen_version).update(
                 verdict=label,
                 note=note,
-                decided_by=editor if label else None,
-                decided_at=now if label else None,
+                decided_by=decided_by,
+                decided_at=decided_at,
                 version=F("version") + 1,
             )
             if not updated:
@@ -110,7 +115,7 @@ class Claim(models.Model):
                 reverts=reverts,
             )
         self.verdict, self.note = label, note
-        self.decided_by, self.decided_at = (editor, now) if label else (None, None)
+        self.decided_by, self.decided_at = decided_by, decided_at
         self.version = seen_version + 1
         return change
 
@@ -143,6 +148,12 @@ class VerdictChange(models.Model):
     editor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Who made the decision this change replaced, and when: what an undo of it restores.
+    # Empty where the claim was undecided, and on changes recorded before these fields.
+    old_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    old_decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     # One bulk action (bulk accept, or the undo of one) shares a batch, undone as one.
     batch = models.UUIDField(null=True, blank=True, db_index=True)
@@ -189,6 +200,8 @@ class VerdictChange(models.Model):
             old_label=claim.verdict,
             new_label=new_label,
             old_note=claim.note,
+            old_decided_by_id=claim.decided_by_id,
+            old_decided_at=claim.decided_at,
             suggested_label=claim.suggested_label,
             note=note,
             editor=editor,

@@ -248,7 +248,9 @@ def detail_context(
         claim.evidence_shown = evidence_in_sources(claim, sources)
         best = claim.evidence[0]["text"] if claim.evidence else ""
         claim.marked_text = marked_words(claim.text, best) if best else claim.text
-        claim.history = list(claim.changes.select_related("editor", "undone_by"))
+        claim.history = list(
+            claim.changes.select_related("editor", "undone_by", "reverts__old_decided_by")
+        )
         claim.split_choices = split_choices(claim)
         claim.has_next = has_next
     return {

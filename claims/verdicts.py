@@ -25,7 +25,8 @@ class Outcome:
 def undo_last(*, article: Article, editor) -> Outcome:
     """Revert the editor's last action on the article that still stands.
 
-    Undo appends changes restoring the old label and note; a bulk accept is undone as one.
+    Undo appends changes restoring the old label and note, credited to whoever decided them;
+    a bulk accept is undone as one.
     A change since overwritten (by anyone, or by a merge or split) no longer stands: only
     undone changes and undos may follow it.
     """
@@ -39,7 +40,7 @@ def undo_last(*, article: Article, editor) -> Outcome:
             claim__article=article, kind__in=[Kind.MARK, Kind.ACCEPT], undone_by__isnull=True
         )
         .exclude(overwritten)
-        .select_related("claim")
+        .select_related("claim", "old_decided_by")
         .order_by("-pk")
     )
     last = standing.filter(editor=editor).first()

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import csv
+import io
+import json
+
 import pytest
 from django.urls import reverse
 
-from claims.models import VerdictChange
+from claims.models import ApiToken, VerdictChange
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +75,47 @@ def test_undo_leaves_a_change_another_editor_overwrote(
     second.refresh_from_db()
     assert first.verdict == "disputed"  # the other editor's decision stands
     assert second.verdict == ""
+
+
+def test_undo_credits_the_restored_verdict_to_the_editor_who_decided_it(
+    client, editor, other_editor, article, htmx_headers
+):
+    first, *_ = claims_of(article)
+    first.set_verdict(label="disputed", note="Wrong day: it met on Tuesday.", editor=other_editor)
+    decided_at = first.decided_at
+    token = ApiToken(user=editor, name="script")
+    key = token.new_key()
+    token.save()
+    client.post(
+        reverse("api:verdict", args=[first.pk]),
+        json.dumps({"label": "sourced", "note": ""}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    client.force_login(editor)
+
+    post(client, "undo", article.pk)
+    first.refresh_from_db()
+    assert (first.verdict, first.note) == ("disputed", "Wrong day: it met on Tuesday.")
+    assert (first.decided_by, first.decided_at) == (other_editor, decided_at)
+    undo = first.changes.get(kind="undo")
+    assert undo.editor == editor
+    assert (undo.reverts.old_decided_by, undo.reverts.old_decided_at) == (other_editor, decided_at)
+
+    panel = client.get(
+        reverse("claims:review", args=[article.pk]),
+        {"claim": first.pk},
+        HTTP_HX_TARGET="detail",
+        **htmx_headers,
+    ).content.decode()
+    assert "Disputed by second-editor" in panel
+    assert "amira undid: Disputed → Sourced" not in panel
+    assert "amira undid: Sourced → Disputed, as decided by second-editor" in panel
+    header, *rows = csv.reader(
+        io.StringIO(b"".join(client.get(reverse("claims:export"), {"format": "csv"})).decode())
+    )
+    row = dict(zip(header, rows[0], strict=True))
+    assert (row["verdict"], row["editor"]) == ("disputed", "second-editor")
 
 
 def test_nothing_to_undo_says_so(editor_client, article, htmx_headers):
