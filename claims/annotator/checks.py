@@ -399,34 +399,36 @@ def consistent(claim_q: Quantity, source_q: Quantity) -> bool:
     return False
 
 
+_NEXT_NOUN = re.compile(
+    r"\s*(?:(?:of|the|more|new|additional|extra|other)\s+)*([A-Za-z][\w-]*)"
+    r"(?:\s+([A-Za-z][\w-]*))?"
+)
+_BARE_M = re.compile(r"\s*m\b(?!\w)")
+_WORD_AFTER = re.compile(r"\s+[a-z]")
+
+
 def _next_noun(text: str, pos: int) -> tuple[str, str]:
-    m = re.match(
-        r"\s*(?:(?:of|the|more|new|additional|extra|other)\s+)*([A-Za-z][\w-]*)"
-        r"(?:\s+([A-Za-z][\w-]*))?",
-        text[pos:],
-    )
+    m = _NEXT_NOUN.match(text, pos)  # matched in place: a slice per number would be quadratic
     if not m:
         return "", ""
     w = m.group(1)
     if w.lower() in STOPWORDS:
         return "", ""
-    shown = text[
-        pos : pos
-        + m.end(
-            2
-            if m.group(2) and m.group(2).lower() not in STOPWORDS and m.group(2)[0].islower()
-            else 1
-        )
-    ]
-    return stem(w), shown
+    second = m.group(2)
+    two_words = second and second.lower() not in STOPWORDS and second[0].islower()
+    shown_end = m.end(2 if two_words else 1)
+    return stem(w), text[pos:shown_end]
 
 
 def quantities(text: str) -> list[Quantity]:
     """Numbers (digits, number words, ordinals) other than years and day-of-month."""
     date_spans = [m.span() for m in _DATE.finditer(text)]
+    next_date = 0  # both come in text order: one pass over the dates for all the numbers
     out = []
     for m in _NUM.finditer(text):
-        if any(a <= m.start() < b for a, b in date_spans):
+        while next_date < len(date_spans) and date_spans[next_date][1] <= m.start():
+            next_date += 1
+        if next_date < len(date_spans) and date_spans[next_date][0] <= m.start():
             continue
         ordinal = False
         if m.group("num"):
@@ -437,14 +439,14 @@ def quantities(text: str) -> list[Quantity]:
                 continue
             mult = (m.group("mult") or "").lower()
             if mult:
-                if mult == "m" and not re.match(r"\s*m\b(?!\w)", text[m.end("num") :]):
+                if mult == "m" and not _BARE_M.match(text, m.end("num")):
                     pass
                 value = value * MULTIPLIERS.get(mult, 1)
             if m.group("pct"):
                 value = f"{value:g}%"
         elif m.group("word"):
             w = m.group("word").lower()
-            if w in ("one",) and not re.match(r"\s+[a-z]", text[m.end() :]):
+            if w in ("one",) and not _WORD_AFTER.match(text, m.end()):
                 continue
             value = NUMBER_WORDS[w]
             if m.group("word2") and isinstance(value, (int, float)):
@@ -508,8 +510,9 @@ def dates(text: str) -> list[DateRef]:
 
 # ---------------------------------------------------------------- entities
 
+# One run of white space between words (two adjacent runs would backtrack quadratically).
 _CAP = re.compile(
-    r"(?<![\w’'])([A-Z][\w’'.-]*(?:\s+(?:of|the|de|van|von|al|bin|and)?\s*[A-Z][\w’'-]*)*)"
+    r"(?<![\w’'])([A-Z][\w’'.-]*(?:\s+(?:(?:of|the|de|van|von|al|bin|and)\s+)?[A-Z][\w’'-]*)*)"
 )
 COMMON_CAPS = frozenset(
     [
