@@ -208,7 +208,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT * 4 // 5
 # ANNOTATION_TIME_LIMIT seconds stops with a message. The time limit is checked inside the
 # engine, so it holds on the embedded thread too; under Celery it ends before the soft limit.
 ANNOTATION_MAX_CLAIM_CHARS = env_int("ANNOTATION_MAX_CLAIM_CHARS", 1000)
-ANNOTATION_MAX_CLAIMS = env_int("ANNOTATION_MAX_CLAIMS", 2000)
+ANNOTATION_MAX_CLAIMS = env_int("ANNOTATION_MAX_CLAIMS", 1000)
 ANNOTATION_TIME_LIMIT = env_int("ANNOTATION_TIME_LIMIT", 100)
 if ANNOTATION_MAX_CLAIM_CHARS < 100 or ANNOTATION_MAX_CLAIMS < 1:
     raise ImproperlyConfigured(

@@ -54,7 +54,7 @@ class Limits:
     """What one pre-annotation may take on: the host application sets these."""
 
     claim_chars: int = MAX_CLAIM_CHARS  # longer sentences are cut, and say so
-    claims: int = 2000  # per article (and per source)
+    claims: int = 1000  # per article (and per source)
     seconds: float | None = None  # for one annotate() call, sources included
 
 
@@ -784,7 +784,7 @@ class Annotator:
         self, text: str, limits: Limits = Limits(), deadline: float | None = None
     ) -> PreparedSource:
         """A source split and embedded; ``deadline`` is a time.monotonic() value."""
-        sentences = _limited(split_claims(text, limits.claim_chars), limits, "source")
+        sentences = _limited(text, limits, "source")
         return PreparedSource(sentences, self._encode([s.text for s in sentences], deadline))
 
     def _encode(self, texts: list[str], deadline: float | None) -> np.ndarray:
@@ -818,7 +818,7 @@ class Annotator:
         ``deadline`` (a time.monotonic() value; ``limits.seconds`` from now when not given)."""
         if deadline is None and limits.seconds is not None:
             deadline = time.monotonic() + limits.seconds
-        claims = _limited(split_claims(text, limits.claim_chars), limits, "article")
+        claims = _limited(text, limits, "article")
         return self._suggest(claims, sources, deadline)
 
     def annotate_claim(self, claim: str, sources: Sequence[PreparedSource]) -> Suggestion:
@@ -857,11 +857,13 @@ class Annotator:
         return self.annotate(text, prepared, limits, deadline)
 
 
-def _limited(claims: list[Sentence], limits: Limits, what: str) -> list[Sentence]:
+def _limited(text: str, limits: Limits, what: str) -> list[Sentence]:
+    """The claims of ``text``, or AnnotationLimit when there are more than the limit."""
+    claims = split_claims(text, limits.claim_chars, stop_after=limits.claims)
     if len(claims) > limits.claims:
         raise AnnotationLimit(
-            f"The {what} has {len(claims):,} sentences to check; pre-annotation takes at most "
-            f"{limits.claims:,}. Split it into shorter articles."
+            f"The {what} has more than {limits.claims:,} sentences to check, the most "
+            "pre-annotation takes. Split it into shorter articles."
         )
     return claims
 

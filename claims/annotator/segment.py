@@ -15,6 +15,7 @@ Rules (in order of precedence):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 __all__ = ["Sentence", "split_sentences", "split_claims", "is_boilerplate"]
@@ -264,11 +265,10 @@ def _follows_no(text: str, sentence_start: int, dot: int) -> bool:
     )
 
 
-def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _split_line(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Sentence spans of one logical line, found in one left-to-right scan."""
     quotes = _quote_spans(text, start, end)
     q = 0
-    out = []
     s = start
     for m in _TERMINAL_RUN.finditer(text, start, end):
         p = m.start()
@@ -292,16 +292,13 @@ def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
             _is_abbreviation(text, p, start) or (text[nxt].isdigit() and _follows_no(text, s, p))
         ):
             continue
-        out.append((s, punct_end))
+        yield s, punct_end
         s = nxt
     if s < end:
-        out.append((s, end))
-    return out
+        yield s, end
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """All sentences of ``text`` (boilerplate included), with exact offsets."""
-    sentences = []
+def _sentences(text: str) -> Iterator[Sentence]:
     for ls, le in _lines(text):
         for s, e in _split_line(text, ls, le):
             chunk = text[s:e]
@@ -309,8 +306,12 @@ def split_sentences(text: str) -> list[Sentence]:
             trail = len(chunk.rstrip())
             s2, e2 = s + lead, s + trail
             if e2 > s2:
-                sentences.append(Sentence(s2, e2, text[s2:e2]))
-    return sentences
+                yield Sentence(s2, e2, text[s2:e2])
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """All sentences of ``text`` (boilerplate included), with exact offsets."""
+    return list(_sentences(text))
 
 
 def _cut(text: str, sentence: Sentence, max_chars: int) -> list[Sentence]:
@@ -337,10 +338,18 @@ def _cut(text: str, sentence: Sentence, max_chars: int) -> list[Sentence]:
     return pieces
 
 
-def split_claims(text: str, max_chars: int = MAX_CLAIM_CHARS) -> list[Sentence]:
-    """Claim sentences of an article: all sentences but boilerplate, none over max_chars."""
+def split_claims(
+    text: str, max_chars: int = MAX_CLAIM_CHARS, stop_after: int | None = None
+) -> list[Sentence]:
+    """Claim sentences of an article: all sentences but boilerplate, none over max_chars.
+
+    With ``stop_after``, the splitting stops once there are more claims than that, so an
+    article past a limit is refused without splitting all of it.
+    """
     claims: list[Sentence] = []
-    for sentence in split_sentences(text):
+    for sentence in _sentences(text):
+        if stop_after is not None and len(claims) > stop_after:
+            break
         if is_boilerplate(sentence.text):
             continue
         if len(sentence.text) > max_chars:

@@ -50,12 +50,12 @@ def test_a_cut_claim_says_so_in_its_suggestion():
 
 
 def test_an_article_with_more_sentences_than_the_limit_is_refused_with_a_message():
-    with pytest.raises(AnnotationLimit, match="The article has 6 sentences to check; .* at most 5"):
+    with pytest.raises(AnnotationLimit, match="The article has more than 5 sentences to check"):
         get_annotator().annotate("One. Two. Three. Four. Five. Six.", [], Limits(claims=5))
 
 
 def test_a_source_with_more_sentences_than_the_limit_is_refused_with_a_message():
-    with pytest.raises(AnnotationLimit, match="The source has 3 sentences"):
+    with pytest.raises(AnnotationLimit, match="The source has more than 2 sentences"):
         get_annotator().prepare_source("One. Two. Three.", Limits(claims=2))
 
 
