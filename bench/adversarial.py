@@ -110,7 +110,7 @@ def _annotate(text: str) -> str:
     try:
         return f"{len(get_annotator().annotate(text, []))} claims"
     except AnnotationLimit as exc:
-        return f"refused: {str(exc).split(',')[0]}"
+        return f"refused: {str(exc).split(' to check')[0]}"
 
 
 def _upload(text: str) -> str:
@@ -139,16 +139,18 @@ def main() -> int:
 
     get_annotator()  # the model loads once per process
     print("Issue #14's table, each input at its size: the upload form, then the engine")
+    worst = 0.0  # of what an editor waits for: an upload, or the engine on a 2 MB input
     for name, size in ISSUE_SIZES.items():
         text = TEXTS[name](size)
         for step, fn in (("upload", _upload), ("annotate", _annotate)):
             cpu, wall, outcome = _timed(fn, text)
+            if step == "upload":
+                worst = max(worst, cpu)
             print(f"{name:20} {size:>9,} {step:8} {cpu:6.2f} s CPU {wall:6.2f} s  {outcome[:70]}")
 
     size = 2 * MB
     print(f"\nCPU seconds at {size / MB:.0f} MB (annotate: the whole engine, no sources)")
     print(f"{'input':26} {'split_claims':>12} {'quantities':>10} {'upload':>8} {'annotate':>9}")
-    worst = 0.0
     for name, make in TEXTS.items():
         text = make(size)
         times = [
@@ -158,10 +160,10 @@ def main() -> int:
         ]
         cpu, _, outcome = _timed(_annotate, text)
         times.append(cpu)
-        worst = max(worst, *times)
+        worst = max(worst, times[2], cpu)
         cells = " ".join(f"{t:>{w}.2f}" for t, w in zip(times, (12, 10, 8, 9), strict=True))
         print(f"{name:26} {cells}  {outcome[:60]}", flush=True)
-    print(f"slowest: {worst:.2f} s")
+    print(f"slowest upload or annotation: {worst:.2f} s CPU")
     return 0 if worst < 5 else 1
 
 

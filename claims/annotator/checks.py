@@ -382,6 +382,9 @@ _QUALIFIERS = [
 ]
 
 
+_ANY_QUALIFIER = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in _QUALIFIERS), re.I)
+
+
 def consistent(claim_q: Quantity, source_q: Quantity) -> bool:
     """Whether the claim's quantity is compatible with the source's."""
     a, b = claim_q.value, source_q.value
@@ -464,7 +467,9 @@ def quantities(text: str) -> list[Quantity]:
         if not shown:
             full = text[m.start() : m.end()]
         before = text[max(0, m.start() - 20) : m.start()]
-        qual = next((name for name, rx in _QUALIFIERS if rx.search(before)), "")
+        qual = ""
+        if _ANY_QUALIFIER.search(before):  # one search for the many numbers without one
+            qual = next((name for name, rx in _QUALIFIERS if rx.search(before)), "")
         if qual:
             qm = next(rx for name, rx in _QUALIFIERS if name == qual).search(before)
             full = before[qm.start() :] + full
