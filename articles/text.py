@@ -113,12 +113,17 @@ def _story(root: etree._Element) -> etree._Element:
     return main[0] if main else root
 
 
-def _text_lines(story: etree._Element) -> str:
-    """The text of an element with "\\n" at each line break and "\\n\\n" around each block."""
+def _text_lines(story: etree._Element, dropped: set[etree._Element]) -> str:
+    """The text of an element with "\\n" at each line break and "\\n\\n" around each block,
+    leaving out the dropped elements (their tails stay: they are the text after them)."""
     parts: list[str] = []
-    for event, element in etree.iterwalk(story, events=("start", "end")):
+    walker = etree.iterwalk(story, events=("start", "end"))
+    for event, element in walker:
         tag = element.tag if isinstance(element.tag, str) else ""
         if event == "start":
+            if element in dropped:
+                walker.skip_subtree()
+                continue
             if tag == "br":
                 parts.append("\n")
             elif tag in _BLOCKS:
@@ -126,7 +131,7 @@ def _text_lines(story: etree._Element) -> str:
             if element.text and tag:
                 parts.append(element.text.translate(_SPACES))
         else:
-            if tag in _BLOCKS:
+            if tag in _BLOCKS and element not in dropped:
                 parts.append("\n\n")
             if element.tail and element is not story:
                 parts.append(element.tail.translate(_SPACES))
@@ -145,11 +150,12 @@ def html_to_text(markup: str) -> str:
         root = lxml_html.document_fromstring(markup.encode("utf-8", "replace"), parser=parser)
     except (etree.ParserError, ValueError):
         return ""  # nothing but white space or comments
-    for element in _DROP(root):
-        element.drop_tree()
+    # Skipped while walking: dropping each from the tree would move its tail onto a growing
+    # neighbour, in time quadratic in their number.
+    dropped = set(_DROP(root))
     paragraphs: list[str] = []
     lines: list[str] = []
-    for raw in _text_lines(_story(root)).split("\n"):
+    for raw in _text_lines(_story(root), dropped).split("\n"):
         line = " ".join(raw.split())
         if line:
             lines.append(line)

@@ -58,9 +58,20 @@ TEXTS: dict[str, Callable[[int], str]] = {
     "paragraphs": _repeat("<p>Ab. "),
     "line-breaks": _repeat("a<br>"),
     "entities": _repeat("&amp"),
+    "hidden-elements": _repeat("<b hidden>x</b>y"),
+    "menus": _repeat("<nav>x</nav>y"),
 }
-# The ones an upload reduces from HTML (the others are uploaded as plain text, or pasted).
-MARKUP = ("comments", "unclosed-tag", "nested-divs", "paragraphs", "line-breaks", "entities")
+# Markup-like ones, uploaded as .html files in the tests.
+MARKUP = (
+    "comments",
+    "unclosed-tag",
+    "nested-divs",
+    "paragraphs",
+    "line-breaks",
+    "entities",
+    "hidden-elements",
+    "menus",
+)
 
 
 def cpu_seconds(fn: Callable[[str], object], text: str) -> float:
