@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claims.annotator import AnnotationLimit, Limits, get_annotator, split_claims
 
@@ -68,3 +70,15 @@ def test_the_time_limit_counts_from_the_call_when_no_deadline_is_given():
     assert get_annotator().annotate("The council met.", [], Limits(seconds=60))
     with pytest.raises(AnnotationLimit):
         get_annotator().annotate_texts("The council met.", ["It did."], Limits(seconds=-1))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab AB.,;!?\n“”\"'é1"), max_size=600),
+    st.integers(min_value=20, max_value=200),
+)
+def test_no_claim_is_ever_longer_than_the_limit_and_every_offset_holds(text, max_chars):
+    for claim in split_claims(text, max_chars=max_chars):
+        assert 0 < len(claim.text) <= max_chars
+        assert text[claim.start : claim.end] == claim.text
+        assert claim.text == claim.text.strip()
