@@ -44,6 +44,7 @@ bench: install
 	$(DEV_ENV) DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/factcheck_bench} \
 	  $(BIN)/python -m bench.export
 	$(DEV_ENV) $(BIN)/python -m bench.review
+	$(DEV_ENV) $(BIN)/python -m bench.adversarial
 
 # Production settings under gunicorn on loopback, on a scratch database (LOAD_DATABASE_URL); needs wrk.
 loadtest: install

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from django import forms
+from django.conf import settings
 
 from articles.models import Article
 from articles.text import (
@@ -11,6 +12,7 @@ from articles.text import (
     TEXT_EXTENSIONS,
     UnreadableText,
     decode_upload,
+    most_sentences,
     normalise,
 )
 from articles.validators import StorableTextForm
@@ -102,6 +104,12 @@ class ArticleUploadForm(StorableTextForm):
         if not body:
             raise forms.ValidationError(
                 "The article has no text: paste it, or upload a file that contains some."
+            )
+        limit = settings.ANNOTATION_MAX_CLAIMS
+        if most_sentences(body, claim_chars=settings.ANNOTATION_MAX_CLAIM_CHARS) > limit:
+            raise forms.ValidationError(
+                f"The article may have more than {limit:,} sentences, the most pre-annotation "
+                "checks in one article. Split it into shorter articles."
             )
         cleaned["body"] = body
         return cleaned

@@ -197,14 +197,21 @@ def evidence_in_sources(claim: Claim, sources: list[Article]) -> list[dict]:
     return shown
 
 
+# A claim stored before the engine cut long sentences can have tens of thousands of words:
+# past this many, the cuts offered are spread evenly, and each half can be split again.
+MAX_SPLIT_CHOICES = 300
+
+
 def split_choices(claim: Claim) -> list[tuple[int, str]]:
     """Where the claim can be cut, each shown as the words either side of the cut."""
-    choices = []
-    for at in split_points(claim):
-        left = claim.text[: at - claim.start].split()[-3:]
-        right = claim.text[at - claim.start :].split()[:3]
-        choices.append((at, f"…{' '.join(left)} | {' '.join(right)}…"))
-    return choices
+    # The words once, each cut shown from its neighbours: linear in the claim's length.
+    words = claim.text.split()
+    cuts = list(enumerate(split_points(claim), start=1))
+    step = -(-len(cuts) // MAX_SPLIT_CHOICES) or 1
+    return [
+        (at, f"…{' '.join(words[max(i - 3, 0) : i])} | {' '.join(words[i : i + 3])}…")
+        for i, at in cuts[::step]
+    ]
 
 
 def select_url(article_pk: int, filters: dict[str, str]) -> str:

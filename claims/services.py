@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -9,7 +10,14 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from articles.models import Article
-from claims.annotator import Annotator, PreparedSource, Suggestion, get_annotator
+from claims.annotator import (
+    AnnotationLimit,
+    Annotator,
+    Limits,
+    PreparedSource,
+    Suggestion,
+    get_annotator,
+)
 from claims.models import Claim, VerdictChange
 
 logger = logging.getLogger(__name__)
@@ -24,14 +32,23 @@ def annotate_article(*, article_id: int, task_id: str = "") -> bool:
     if not Article.claim_for_annotation(article_id, task_id=task_id, stale_after=stale_after):
         return False
     article = Article.objects.get(pk=article_id)
+    limits = annotation_limits()
+    deadline = time.monotonic() + limits.seconds
     try:
         annotator = get_annotator()
         sources = list(article.sources.order_by("pk"))
-        prepared = [prepared_source(annotator, source) for source in sources]
-        suggestions = annotator.annotate(article.body, prepared)
+        prepared = [
+            prepared_source(annotator, source, limits=limits, deadline=deadline)
+            for source in sources
+        ]
+        suggestions = annotator.annotate(article.body, prepared, limits, deadline)
         with transaction.atomic():
             replace_suggestions(article=article, suggestions=suggestions, sources=sources)
             article.mark_ready()
+    except AnnotationLimit as exc:
+        # Past a limit: the claims, verdicts and notes already saved stay as they were.
+        logger.warning("Pre-annotation of article %s stopped: %s", article_id, exc)
+        article.mark_failed(str(exc))
     except Exception as exc:
         logger.exception("Pre-annotation of article %s failed", article_id)
         article.mark_failed(f"Pre-annotation failed: {exc.__class__.__name__}: {exc}")
@@ -39,14 +56,31 @@ def annotate_article(*, article_id: int, task_id: str = "") -> bool:
     return True
 
 
-def prepared_source(annotator: Annotator, source: Article) -> PreparedSource:
+def annotation_limits() -> Limits:
+    return Limits(
+        claim_chars=settings.ANNOTATION_MAX_CLAIM_CHARS,
+        claims=settings.ANNOTATION_MAX_CLAIMS,
+        seconds=settings.ANNOTATION_TIME_LIMIT,
+    )
+
+
+def prepared_source(
+    annotator: Annotator,
+    source: Article,
+    *,
+    limits: Limits,
+    deadline: float | None = None,
+) -> PreparedSource:
     """The source split and embedded, from the stored copy when the engine has not changed."""
     if source.prepared_version == annotator.version and source.prepared_source:
         try:
             return PreparedSource.from_bytes(bytes(source.prepared_source))
         except ValueError:
             logger.warning("Stored prepared source of article %s is unreadable", source.pk)
-    prepared = annotator.prepare_source(source.body)
+    try:
+        prepared = annotator.prepare_source(source.body, limits, deadline)
+    except AnnotationLimit as exc:
+        raise AnnotationLimit(f'Source "{source.title}": {exc}') from exc
     Article.objects.filter(pk=source.pk).update(
         prepared_source=prepared.to_bytes(), prepared_version=annotator.version
     )

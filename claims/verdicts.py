@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 
@@ -152,14 +153,13 @@ def merge_with_next(*, claim: Claim, editor, seen_version: int) -> Claim:
     return claim
 
 
+_WORD = re.compile(r"\S+")
+
+
 def split_points(claim: Claim) -> list[int]:
     """Offsets in the article body where the claim can be split: between its words."""
-    text = claim.text
-    return [
-        claim.start + i
-        for i in range(1, len(text))
-        if text[i - 1].isspace() and not text[i].isspace() and text[:i].strip()
-    ]
+    # The start of every word but the first (one scan; no prefix copied per offset).
+    return [claim.start + word.start() for word in _WORD.finditer(claim.text)][1:]
 
 
 def split_claim(*, claim: Claim, at: int, editor, seen_version: int) -> Claim:

@@ -232,6 +232,22 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 150)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT * 4 // 5
+# What one pre-annotation takes on (claims.annotator.Limits): sentences longer than
+# ANNOTATION_MAX_CLAIM_CHARS are cut (and say so), an article with more than
+# ANNOTATION_MAX_CLAIMS sentences is refused at upload, and a run longer than
+# ANNOTATION_TIME_LIMIT seconds stops with a message. The time limit is checked inside the
+# engine, so it holds on the embedded thread too; under Celery it ends before the soft limit.
+ANNOTATION_MAX_CLAIM_CHARS = env_int("ANNOTATION_MAX_CLAIM_CHARS", 1000)
+ANNOTATION_MAX_CLAIMS = env_int("ANNOTATION_MAX_CLAIMS", 1000)
+ANNOTATION_TIME_LIMIT = env_int("ANNOTATION_TIME_LIMIT", 100)
+if ANNOTATION_MAX_CLAIM_CHARS < 100 or ANNOTATION_MAX_CLAIMS < 1:
+    raise ImproperlyConfigured(
+        "ANNOTATION_MAX_CLAIM_CHARS must be at least 100 and ANNOTATION_MAX_CLAIMS at least 1."
+    )
+if not 0 < ANNOTATION_TIME_LIMIT < CELERY_TASK_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "ANNOTATION_TIME_LIMIT must be positive and below CELERY_TASK_TIME_LIMIT * 4/5."
+    )
 # Redis hands an unacknowledged task to another worker after this many seconds (a worker
 # died). Longer than the time limit, so a task still running is never handed out twice.
 visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 600)

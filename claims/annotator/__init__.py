@@ -7,8 +7,10 @@
 from .engine import (
     ENGINE_VERSION,
     LABELS,
+    AnnotationLimit,
     Annotator,
     Evidence,
+    Limits,
     PreparedSource,
     Suggestion,
     annotate_texts,
@@ -19,8 +21,10 @@ from .segment import Sentence, split_claims, split_sentences
 __all__ = [
     "ENGINE_VERSION",
     "LABELS",
+    "AnnotationLimit",
     "Annotator",
     "Evidence",
+    "Limits",
     "PreparedSource",
     "Sentence",
     "Suggestion",

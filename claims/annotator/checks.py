@@ -382,6 +382,9 @@ _QUALIFIERS = [
 ]
 
 
+_ANY_QUALIFIER = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in _QUALIFIERS), re.I)
+
+
 def consistent(claim_q: Quantity, source_q: Quantity) -> bool:
     """Whether the claim's quantity is compatible with the source's."""
     a, b = claim_q.value, source_q.value
@@ -399,34 +402,36 @@ def consistent(claim_q: Quantity, source_q: Quantity) -> bool:
     return False
 
 
+_NEXT_NOUN = re.compile(
+    r"\s*(?:(?:of|the|more|new|additional|extra|other)\s+)*([A-Za-z][\w-]*)"
+    r"(?:\s+([A-Za-z][\w-]*))?"
+)
+_BARE_M = re.compile(r"\s*m\b(?!\w)")
+_WORD_AFTER = re.compile(r"\s+[a-z]")
+
+
 def _next_noun(text: str, pos: int) -> tuple[str, str]:
-    m = re.match(
-        r"\s*(?:(?:of|the|more|new|additional|extra|other)\s+)*([A-Za-z][\w-]*)"
-        r"(?:\s+([A-Za-z][\w-]*))?",
-        text[pos:],
-    )
+    m = _NEXT_NOUN.match(text, pos)  # matched in place: a slice per number would be quadratic
     if not m:
         return "", ""
     w = m.group(1)
     if w.lower() in STOPWORDS:
         return "", ""
-    shown = text[
-        pos : pos
-        + m.end(
-            2
-            if m.group(2) and m.group(2).lower() not in STOPWORDS and m.group(2)[0].islower()
-            else 1
-        )
-    ]
-    return stem(w), shown
+    second = m.group(2)
+    two_words = second and second.lower() not in STOPWORDS and second[0].islower()
+    shown_end = m.end(2 if two_words else 1)
+    return stem(w), text[pos:shown_end]
 
 
 def quantities(text: str) -> list[Quantity]:
     """Numbers (digits, number words, ordinals) other than years and day-of-month."""
     date_spans = [m.span() for m in _DATE.finditer(text)]
+    next_date = 0  # both come in text order: one pass over the dates for all the numbers
     out = []
     for m in _NUM.finditer(text):
-        if any(a <= m.start() < b for a, b in date_spans):
+        while next_date < len(date_spans) and date_spans[next_date][1] <= m.start():
+            next_date += 1
+        if next_date < len(date_spans) and date_spans[next_date][0] <= m.start():
             continue
         ordinal = False
         if m.group("num"):
@@ -437,14 +442,14 @@ def quantities(text: str) -> list[Quantity]:
                 continue
             mult = (m.group("mult") or "").lower()
             if mult:
-                if mult == "m" and not re.match(r"\s*m\b(?!\w)", text[m.end("num") :]):
+                if mult == "m" and not _BARE_M.match(text, m.end("num")):
                     pass
                 value = value * MULTIPLIERS.get(mult, 1)
             if m.group("pct"):
                 value = f"{value:g}%"
         elif m.group("word"):
             w = m.group("word").lower()
-            if w in ("one",) and not re.match(r"\s+[a-z]", text[m.end() :]):
+            if w in ("one",) and not _WORD_AFTER.match(text, m.end()):
                 continue
             value = NUMBER_WORDS[w]
             if m.group("word2") and isinstance(value, (int, float)):
@@ -462,7 +467,9 @@ def quantities(text: str) -> list[Quantity]:
         if not shown:
             full = text[m.start() : m.end()]
         before = text[max(0, m.start() - 20) : m.start()]
-        qual = next((name for name, rx in _QUALIFIERS if rx.search(before)), "")
+        qual = ""
+        if _ANY_QUALIFIER.search(before):  # one search for the many numbers without one
+            qual = next((name for name, rx in _QUALIFIERS if rx.search(before)), "")
         if qual:
             qm = next(rx for name, rx in _QUALIFIERS if name == qual).search(before)
             full = before[qm.start() :] + full
@@ -508,8 +515,9 @@ def dates(text: str) -> list[DateRef]:
 
 # ---------------------------------------------------------------- entities
 
+# One run of white space between words (two adjacent runs would backtrack quadratically).
 _CAP = re.compile(
-    r"(?<![\w’'])([A-Z][\w’'.-]*(?:\s+(?:of|the|de|van|von|al|bin|and)?\s*[A-Z][\w’'-]*)*)"
+    r"(?<![\w’'])([A-Z][\w’'.-]*(?:\s+(?:(?:of|the|de|van|von|al|bin|and)\s+)?[A-Z][\w’'-]*)*)"
 )
 COMMON_CAPS = frozenset(
     [

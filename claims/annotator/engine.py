@@ -8,6 +8,7 @@ import math
 import re
 import struct
 import threading
+import time
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,11 +19,11 @@ import numpy as np
 
 from . import checks as C
 from .embed import DIM, MODEL_ID, Embedder
-from .segment import Sentence, split_claims
+from .segment import MAX_CLAIM_CHARS, Sentence, split_claims
 
 LABELS = ("sourced", "disputed", "opinion")
 # Bump FORMAT when PreparedSource bytes or the splitting of sources change.
-FORMAT = 2
+FORMAT = 3
 ENGINE_VERSION = f"factcheck-annotator/{FORMAT}+{MODEL_ID}"
 _MAGIC = b"FCPS"
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
@@ -35,6 +36,23 @@ MISMATCH_RULES = (
     ("date", "date-mismatch", 0.8),
     ("entity", "entity-mismatch", 0.75),
 )
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one pre-annotation may take on: the host application sets these."""
+
+    claim_chars: int = MAX_CLAIM_CHARS  # longer sentences are cut, and say so
+    claims: int = 1000  # per article (and per source)
+    seconds: float | None = None  # for one annotate() call, sources included
+
+
+class AnnotationLimit(ValueError):
+    """An input past a limit; the message says which, for the editor."""
+
+
+# Sentences embedded per step, so a deadline is checked between steps.
+_ENCODE_STEP = 256
 
 
 @dataclass(frozen=True)
@@ -216,8 +234,13 @@ class SourceIndex:
         self.text = " ".join(s.text for src in sources for s in src.sentences)
         # a bare "No." anywhere: the source answering the question the claim raises
         self.answer_no = any(f["answer"] == "no" for f in facts)
-        self.roles = C.role_mentions(self.text)
-        self.realised = C.realised_events(self.text)
+        # Sentence by sentence: each is at most Limits.claim_chars long, so the cost is linear.
+        self.roles: dict[str, tuple[str, str]] = {}
+        self.realised: set[str] = set()
+        for src in sources:
+            for sentence in src.sentences:
+                self.roles.update(C.role_mentions(sentence.text))
+                self.realised |= C.realised_events(sentence.text)
 
 
 def _role_mismatch(claim: str, index: SourceIndex) -> tuple[str, str] | None:
@@ -739,9 +762,19 @@ class Annotator:
         self.models = models or Models()
         self.version = ENGINE_VERSION
 
-    def prepare_source(self, text: str) -> PreparedSource:
-        sentences = split_claims(text)
-        return PreparedSource(sentences, self.embedder.encode([s.text for s in sentences]))
+    def prepare_source(
+        self, text: str, limits: Limits = Limits(), deadline: float | None = None
+    ) -> PreparedSource:
+        """A source split and embedded; ``deadline`` is a time.monotonic() value."""
+        sentences = _limited(text, limits, "source")
+        return PreparedSource(sentences, self._encode([s.text for s in sentences], deadline))
+
+    def _encode(self, texts: list[str], deadline: float | None) -> np.ndarray:
+        parts = []
+        for at in range(0, len(texts), _ENCODE_STEP):
+            _check(deadline)
+            parts.append(self.embedder.encode(texts[at : at + _ENCODE_STEP]))
+        return np.concatenate(parts) if parts else self.embedder.encode([])
 
     def analyse_claims(
         self, claims: Sequence[str], sources: Sequence[PreparedSource]
@@ -751,8 +784,19 @@ class Annotator:
         index = SourceIndex(sources)
         return [analyse(c, embs[i], sources, index) for i, c in enumerate(claims)]
 
-    def annotate(self, text: str, sources: Sequence[PreparedSource]) -> list[Suggestion]:
-        return self._suggest(split_claims(text), sources)
+    def annotate(
+        self,
+        text: str,
+        sources: Sequence[PreparedSource],
+        limits: Limits = Limits(),
+        deadline: float | None = None,
+    ) -> list[Suggestion]:
+        """Suggestions for the claims of ``text``; raises AnnotationLimit past ``limits`` or
+        ``deadline`` (a time.monotonic() value; ``limits.seconds`` from now when not given)."""
+        if deadline is None and limits.seconds is not None:
+            deadline = time.monotonic() + limits.seconds
+        claims = _limited(text, limits, "article")
+        return self._suggest(claims, sources, deadline)
 
     def annotate_claim(self, claim: str, sources: Sequence[PreparedSource]) -> Suggestion:
         """One suggestion for a claim given whole, however many sentences it has."""
@@ -761,14 +805,20 @@ class Annotator:
         return self._suggest([Sentence(start, start + len(text), text)], sources)[0]
 
     def _suggest(
-        self, claims: list[Sentence], sources: Sequence[PreparedSource]
+        self,
+        claims: list[Sentence],
+        sources: Sequence[PreparedSource],
+        deadline: float | None = None,
     ) -> list[Suggestion]:
-        embs = self.embedder.encode([c.text for c in claims])
+        embs = self._encode([c.text for c in claims], deadline)
         index = SourceIndex(sources)
         out = []
         for i, c in enumerate(claims):
+            _check(deadline)
             a = analyse(c.text, embs[i], sources, index)
             label, conf, code, reason, ev = decide(a, self.models, sources)
+            if c.note:
+                reason = f"{reason} {c.note}"
             out.append(
                 Suggestion(
                     c.start, c.end, c.text, label, float(min(max(conf, 0.0), 1.0)), code, reason, ev
@@ -776,8 +826,32 @@ class Annotator:
             )
         return out
 
-    def annotate_texts(self, text: str, sources: Sequence[str]) -> list[Suggestion]:
-        return self.annotate(text, [self.prepare_source(s) for s in sources])
+    def annotate_texts(
+        self, text: str, sources: Sequence[str], limits: Limits = Limits()
+    ) -> list[Suggestion]:
+        deadline = None if limits.seconds is None else time.monotonic() + limits.seconds
+        prepared = [self.prepare_source(s, limits, deadline) for s in sources]
+        return self.annotate(text, prepared, limits, deadline)
+
+
+def _limited(text: str, limits: Limits, what: str) -> list[Sentence]:
+    """The claims of ``text``, or AnnotationLimit when there are more than the limit."""
+    claims = split_claims(text, limits.claim_chars, stop_after=limits.claims)
+    if len(claims) > limits.claims:
+        raise AnnotationLimit(
+            f"The {what} has more than {limits.claims:,} sentences to check, the most "
+            "pre-annotation takes. Split it into shorter articles."
+        )
+    return claims
+
+
+def _check(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise AnnotationLimit(
+            "Pre-annotation took longer than its time limit and was stopped; nothing was "
+            "changed. Shorten the article or its sources, or rerun it when the server is "
+            "less busy."
+        )
 
 
 @cache

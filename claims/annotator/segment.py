@@ -15,6 +15,7 @@ Rules (in order of precedence):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 __all__ = ["Sentence", "split_sentences", "split_claims", "is_boilerplate"]
@@ -25,6 +26,7 @@ class Sentence:
     start: int
     end: int
     text: str
+    note: str = ""  # why the splitter cut it where it did, when that is not a sentence end
 
 
 ABBREVIATIONS = frozenset(
@@ -130,43 +132,61 @@ ABBREVIATIONS = frozenset(
 TERMINALS = ".!?…"
 CLOSERS = "\"'”’»)]}"
 OPEN_QUOTES = "“‘«"
-_TERMINAL_END = re.compile(r"[.!?…:;][\"'”’»)\]}]*\s*$")
-_CANDIDATE = re.compile(r"([.!?…]+)([\"'”’»)\]}]*)(\s+)")
-_NEXT_OK = re.compile(r"[A-Z0-9\"'“‘«(\[À-ÖØ-Þ]")
+# Quotations: the opening mark, its closing mark, and how far a quotation may run.
+_QUOTE_CLOSE = {"“": "”", '"': '"', "«": "»"}
 _MAX_QUOTE = 400
+_TERMINAL_RUN = re.compile(r"[.!?…]+")
+_NEXT_OK = re.compile(r"[A-Z0-9\"'“‘«(\[À-ÖØ-Þ]")
+_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+# Every claim is cut to at most this many characters (at a clause, else a word boundary),
+# so that no check ever sees an unbounded sentence.
+MAX_CLAIM_CHARS = 1000
+_CLAUSE_ENDS = ",;:)—–"
 
-BOILERPLATE = [
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"read (the )?(original|full|complete|entire)( \w+)?( article| story| report| piece)?\b.*",
-        r"read more\b.*",
-        r"(click|tap) here\b.*",
-        r"subscribe\b.*",
-        r"share (this|the) (article|story|post|page)\b.*",
-        r"share on \w+.*",
-        r"advertisement|sponsored( content)?|ad",
-        r"sign up (for|to) (our|the)( \w+)? newsletters?\b.*",
-        r"(follow|like) us on\b.*",
-        r"(related|see also|also read|most read|recommended)( (articles?|stories))?\s*:.*",
-        r"(photo|image|picture) (credit|courtesy|by)\b.*",
-        r"continue reading\b.*",
-        r"(this|the) (article|story) (was )?(originally )?(published|appeared) (on|in)\b.*",
-        r"all rights reserved\.?",
-        r"(copyright|©)\s.*",
-    )
-]
+# One pattern, one match per sentence: an article can have many thousands of them.
+BOILERPLATE = re.compile(
+    "|".join(
+        f"(?:{p})"
+        for p in (
+            r"read (the )?(original|full|complete|entire)( \w+)?"
+            r"( article| story| report| piece)?\b.*",
+            r"read more\b.*",
+            r"(click|tap) here\b.*",
+            r"subscribe\b.*",
+            r"share (this|the) (article|story|post|page)\b.*",
+            r"share on \w+.*",
+            r"advertisement|sponsored( content)?|ad",
+            r"sign up (for|to) (our|the)( \w+)? newsletters?\b.*",
+            r"(follow|like) us on\b.*",
+            r"(related|see also|also read|most read|recommended)( (articles?|stories))?\s*:.*",
+            r"(photo|image|picture) (credit|courtesy|by)\b.*",
+            r"continue reading\b.*",
+            r"(this|the) (article|story) (was )?(originally )?(published|appeared) (on|in)\b.*",
+            r"all rights reserved\.?",
+            r"(copyright|©)\s.*",
+        )
+    ),
+    re.IGNORECASE,
+)
 _MAX_BOILERPLATE_WORDS = 16
 
 
 def is_boilerplate(text: str) -> bool:
     """True for navigation / promotion lines that are not claims."""
     stripped = text.strip().strip("*#>•-–—|[](){}").strip()
-    stripped = re.sub(r"[.!:…»>→]+$", "", stripped).strip()
+    stripped = stripped.rstrip(".!:…»>→").strip()
     if not re.search(r"[A-Za-zÀ-ÿ]", stripped):
         return True
     if len(stripped.split()) > _MAX_BOILERPLATE_WORDS:
         return False
-    return any(p.fullmatch(stripped) for p in BOILERPLATE)
+    return BOILERPLATE.fullmatch(stripped) is not None
+
+
+def _ends_sentence(text: str, end: int) -> bool:
+    """Whether text[:end] ends in terminal punctuation, closing quotes or brackets after it."""
+    while end and text[end - 1] in CLOSERS:
+        end -= 1
+    return end > 0 and text[end - 1] in ".!?…:;"
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -185,9 +205,8 @@ def _lines(text: str) -> list[tuple[int, int]]:
         s, e = start + lead, start + trail
         if spans and spans[-1][0] >= 0:
             prev_s, prev_e = spans[-1]
-            prev = text[prev_s:prev_e]
-            first = text[s]
-            if not _TERMINAL_END.search(prev) and (first.islower() or prev.endswith(",")):
+            # Only the end of the line so far decides, so joining stays linear.
+            if not _ends_sentence(text, prev_e) and (text[s].islower() or text[prev_e - 1] == ","):
                 spans[-1] = (prev_s, e)
                 continue
         spans.append((s, e))
@@ -195,26 +214,29 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 
 def _quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Closed quotations of reasonable length inside text[start:end]."""
+    """Closed quotations of reasonable length inside text[start:end], in order."""
     spans = []
+    # The next position of each closing mark: found once per occurrence, so the scan is linear.
+    next_close = {close: -1 for close in _QUOTE_CLOSE.values()}
     i = start
     while i < end:
-        ch = text[i]
-        close = None
-        if ch == "“":
-            close = "”"
-        elif ch == '"':
-            close = '"'
-        elif ch == "«":
-            close = "»"
+        close = _QUOTE_CLOSE.get(text[i])
         if close:
-            j = text.find(close, i + 1, min(end, i + _MAX_QUOTE))
-            if j != -1:
+            if next_close[close] <= i:
+                next_close[close] = text.find(close, i + 1, end)
+                if next_close[close] == -1:
+                    next_close[close] = end
+            j = next_close[close]
+            if j < min(end, i + _MAX_QUOTE):
                 spans.append((i, j))
                 i = j + 1
                 continue
         i += 1
     return spans
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 def _is_abbreviation(text: str, dot: int, line_start: int) -> bool:
@@ -231,37 +253,52 @@ def _is_abbreviation(text: str, dot: int, line_start: int) -> bool:
     if len(word) == 1 and word.isupper():  # initial: "J. Smith"
         return True
     # dotted acronyms: "U.S", "D.C", "a.m"
-    return bool(re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word))
+    return bool(_DOTTED.fullmatch(word))
 
 
-def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _follows_no(text: str, sentence_start: int, dot: int) -> bool:
+    """ "No." before a number ("No. 5") is an abbreviation."""
+    return (
+        dot - 2 >= sentence_start
+        and text[dot - 2 : dot] == "No"
+        and (dot - 2 == sentence_start or not _is_word_char(text[dot - 3]))
+    )
+
+
+def _split_line(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Sentence spans of one logical line, found in one left-to-right scan."""
     quotes = _quote_spans(text, start, end)
-    out = []
+    q = 0
     s = start
-    for m in _CANDIDATE.finditer(text, start, end):
-        punct_end = m.end(2)
-        nxt = m.end(3)
+    for m in _TERMINAL_RUN.finditer(text, start, end):
+        p = m.start()
+        punct_end = m.end()
+        while punct_end < end and text[punct_end] in CLOSERS:
+            punct_end += 1
+        nxt = punct_end
+        while nxt < end and text[nxt].isspace():
+            nxt += 1
+        if nxt == punct_end:
+            continue  # no space after it
         if nxt >= end:
             break
         if not _NEXT_OK.match(text, nxt):
             continue
-        p = m.start(1)
-        if any(q0 < p and q1 >= punct_end for q0, q1 in quotes):
+        while q < len(quotes) and quotes[q][1] < punct_end:
+            q += 1
+        if q < len(quotes) and quotes[q][0] < p:
             continue  # inside a quotation: the quote stays one sentence
-        if m.group(1) == "." and _is_abbreviation(text, p, start):
+        if m.group() == "." and (
+            _is_abbreviation(text, p, start) or (text[nxt].isdigit() and _follows_no(text, s, p))
+        ):
             continue
-        if m.group(1) == "." and re.match(r"\d", text[nxt]) and re.search(r"\bNo$", text[s:p]):
-            continue
-        out.append((s, punct_end))
+        yield s, punct_end
         s = nxt
     if s < end:
-        out.append((s, end))
-    return out
+        yield s, end
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """All sentences of ``text`` (boilerplate included), with exact offsets."""
-    sentences = []
+def _sentences(text: str) -> Iterator[Sentence]:
     for ls, le in _lines(text):
         for s, e in _split_line(text, ls, le):
             chunk = text[s:e]
@@ -269,10 +306,54 @@ def split_sentences(text: str) -> list[Sentence]:
             trail = len(chunk.rstrip())
             s2, e2 = s + lead, s + trail
             if e2 > s2:
-                sentences.append(Sentence(s2, e2, text[s2:e2]))
-    return sentences
+                yield Sentence(s2, e2, text[s2:e2])
 
 
-def split_claims(text: str) -> list[Sentence]:
-    """Claim sentences of an article: all sentences but boilerplate."""
-    return [s for s in split_sentences(text) if not is_boilerplate(s.text)]
+def split_sentences(text: str) -> list[Sentence]:
+    """All sentences of ``text`` (boilerplate included), with exact offsets."""
+    return list(_sentences(text))
+
+
+def _cut(text: str, sentence: Sentence, max_chars: int) -> list[Sentence]:
+    """An overlong sentence in pieces of at most max_chars, each cut after the last clause
+    mark (or else the last space) of its window, each saying why it was cut."""
+    note = f"Split: the sentence is longer than {max_chars} characters."
+    pieces = []
+    s, end = sentence.start, sentence.end
+    while s < end:
+        e = end
+        if end - s > max_chars:
+            window = text[s : s + max_chars]
+            half = max_chars // 2
+            cut = max(window.rfind(mark, half) for mark in _CLAUSE_ENDS) + 1
+            if not cut:
+                cut = max(window.rfind(" ", half), window.rfind("\n", half))
+            e = s + (cut if cut > 0 else max_chars)
+        piece = text[s:e]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece.rstrip())
+        if trail > lead:
+            pieces.append(Sentence(s + lead, s + trail, piece[lead:trail], note))
+        s = e
+    return pieces
+
+
+def split_claims(
+    text: str, max_chars: int = MAX_CLAIM_CHARS, stop_after: int | None = None
+) -> list[Sentence]:
+    """Claim sentences of an article: all sentences but boilerplate, none over max_chars.
+
+    With ``stop_after``, the splitting stops once there are more claims than that, so an
+    article past a limit is refused without splitting all of it.
+    """
+    claims: list[Sentence] = []
+    for sentence in _sentences(text):
+        if stop_after is not None and len(claims) > stop_after:
+            break
+        if is_boilerplate(sentence.text):
+            continue
+        if len(sentence.text) > max_chars:
+            claims.extend(_cut(text, sentence, max_chars))
+        else:
+            claims.append(sentence)
+    return claims

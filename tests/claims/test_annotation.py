@@ -152,7 +152,7 @@ def test_a_failing_engine_marks_the_article_failed_with_a_readable_message(
     class BrokenAnnotator:
         version = "broken"
 
-        def annotate(self, text, sources):
+        def annotate(self, text, sources, limits, deadline):
             raise RuntimeError("model file missing")
 
     monkeypatch.setattr(services, "get_annotator", BrokenAnnotator)

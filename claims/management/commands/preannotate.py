@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.text import HTML_EXTENSIONS, UnreadableText, decode_upload
-from claims.annotator import Annotator, Suggestion, get_annotator
+from claims.annotator import AnnotationLimit, Annotator, Suggestion, get_annotator
 
 
 class Command(BaseCommand):
@@ -44,7 +44,12 @@ class Command(BaseCommand):
         if not article:
             raise CommandError("Give an article file (or --batch IN.jsonl).")
         text = read_article(article)
-        suggestions = get_annotator().annotate_texts(text, [read_article(path) for path in source])
+        try:
+            suggestions = get_annotator().annotate_texts(
+                text, [read_article(path) for path in source]
+            )
+        except AnnotationLimit as exc:
+            raise CommandError(f"{article}: {exc}") from exc
         claims = [suggestion_dict(s) for s in suggestions]
         if json:
             self.stdout.write(_json_line({"article": article, "sources": source, "claims": claims}))
