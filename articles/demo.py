@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from articles.models import Article
 from accounts.roles import ensure_roles
+from articles.models import Article
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 DEMO_USERNAME = "editor"

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from articles.models import Article
+from articles.search import picker_context
 from claims.forms import ReviewFilterForm
 from claims.models import Claim, Label
 from claims.verdicts import split_points
@@ -290,9 +291,7 @@ def review_context(article: Article, data: QueryDict) -> dict:
         "filter_form": form,
         "select_url": url,
         "sources": sources,
-        "source_choices": Article.objects.exclude(pk=article.pk)
-        .order_by("title")
-        .only("pk", "title", "outlet"),
+        **picker_context(data=QueryDict(), for_article=article, chosen=sources),
         "progress": progress_in(claims),
         "overall": progress_of(Claim.objects.all()),
         "selected": selected,

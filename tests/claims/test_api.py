@@ -61,8 +61,21 @@ def test_articles_list_status_and_progress(api, claim, editor, make_article):
     assert data["count"] == 2 and data["next"] is None and data["previous"] is None
     queued, ready = data["results"]
     assert (queued["title"], queued["status"]) == ("Queued one", "queued")
-    assert queued["progress"] == {"claims": 0, "decided": 0}
-    assert ready["status"] == "ready" and ready["progress"] == {"claims": 1, "decided": 1}
+    assert queued["progress"] == {
+        "claims": 0,
+        "decided": 0,
+        "sourced": 0,
+        "disputed": 0,
+        "opinion": 0,
+    }
+    assert ready["status"] == "ready"
+    assert ready["progress"] == {
+        "claims": 1,
+        "decided": 1,
+        "sourced": 1,
+        "disputed": 0,
+        "opinion": 0,
+    }
     assert ready["claims_url"] == f"http://testserver/api/articles/{claim.article_id}/claims/"
 
 
