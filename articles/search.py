@@ -25,7 +25,7 @@ def search(articles: QuerySet[Article], text: str) -> QuerySet[Article]:
     On PostgreSQL `websearch_to_tsquery` reads the words (quotes, `or`, `-`) and never fails
     on stray syntax; elsewhere each word must appear somewhere, case-insensitively.
     """
-    text = text.strip()
+    text = text.replace("\x00", "").strip()  # PostgreSQL refuses NUL in any string
     if not text:
         return articles
     if connection.vendor == "postgresql":
@@ -98,7 +98,7 @@ def picker_context(
             chosen_ids = set(for_article.sources.values_list("pk", flat=True))
         chosen = list(Article.objects.filter(pk__in=chosen_ids).order_by("title").only(*fields))
     chosen_ids = {article.pk for article in chosen}
-    text = data.get("source_q", "")[:200]
+    text = data.get("source_q", "").replace("\x00", "")[:200]
     results = []
     if text.strip():
         candidates = search(Article.objects.live(), text).exclude(pk__in=chosen_ids)
