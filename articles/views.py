@@ -181,5 +181,5 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     citers = list(article.cited_by.order_by("title").only("pk", "title")[:20])
     context = {"article": article, "citers": citers, "goes": services.what_goes_with(article)}
     return render(
-        request, "articles/delete.html", context, status=409 if citers and request.POST else 200
+        request, "articles/delete.html", context, status=409 if citers and request.method == "POST" else 200
     )

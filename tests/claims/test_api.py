@@ -265,3 +265,50 @@ def test_verdict_must_be_sent_as_json(api, claim):
 def test_verdict_on_missing_claim_is_a_json_404(api):
     response = post_json(api, reverse("api:verdict", args=[999999]), {"label": "sourced"})
     assert response.status_code == 404 and "No Claim matches" in error_of(response)
+
+
+# The library's filters
+
+
+def test_articles_are_searched_and_filtered_as_on_the_library_page(api, make_article):
+    make_article(title="Flood warning", body="The river rose.")
+    make_article(title="Budget")
+    make_article(title="Audit", kind="report", status="source", body="The river audit.")
+    found = api.get(reverse("api:articles"), {"q": "river"}).json()
+    assert [a["title"] for a in found["results"]] == ["Flood warning"]
+    found = api.get(reverse("api:articles"), {"q": "river", "kind": "sources"}).json()
+    assert [(a["title"], a["kind"]) for a in found["results"]] == [("Audit", "report")]
+    assert api.get(reverse("api:articles"), {"kind": "all"}).json()["count"] == 3
+
+
+def test_api_page_links_keep_the_filters(api, make_article):
+    for _ in range(51):
+        make_article(title="Budget")
+    first = api.get(reverse("api:articles"), {"q": "budget"}).json()
+    assert first["next"].endswith("/api/articles/?q=budget&page=2")
+
+
+@pytest.mark.parametrize(
+    "params", [{"status": "nope"}, {"uploaded_from": "soon"}, {"sort": "evil"}]
+)
+def test_a_bad_api_filter_is_a_json_400(api, make_article, params):
+    response = api.get(reverse("api:articles"), params)
+    assert response.status_code == 400 and error_of(response)
+
+
+@pytest.mark.parametrize("query", ["' OR 1=1 --", "a & | !", "(", "*"])
+def test_api_search_syntax_is_just_text(api, make_article, query):
+    make_article(title="Budget")
+    response = api.get(reverse("api:articles"), {"q": query})
+    assert response.status_code == 200 and response.json()["count"] == 0
+
+
+@pytest.mark.parametrize("articles", [2, 30])
+def test_api_list_query_count_does_not_grow(
+    api, make_article, make_claim, django_assert_num_queries, articles
+):
+    for _ in range(articles):
+        make_claim(make_article())
+    # The token and its first use, the role's permissions, count, page.
+    with django_assert_num_queries(5):
+        assert api.get(reverse("api:articles"), {"progress": "untouched"}).status_code == 200
