@@ -44,6 +44,8 @@ bench: install
 	$(DEV_ENV) DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/factcheck_bench} \
 	  $(BIN)/python -m bench.export
 	$(DEV_ENV) $(BIN)/python -m bench.review
+	# 100,000 articles and 5,000,000 claims in a scratch database (LIBRARY_BENCH_DATABASE_URL).
+	$(DEV_ENV) $(BIN)/python -m bench.library $(LIBRARY_BENCH_ARGS)
 
 # Production settings under gunicorn on loopback, on a scratch database (LOAD_DATABASE_URL); needs wrk.
 loadtest: install

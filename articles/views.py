@@ -180,6 +180,5 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(reverse("articles:list"))
     citers = list(article.cited_by.order_by("title").only("pk", "title")[:20])
     context = {"article": article, "citers": citers, "goes": services.what_goes_with(article)}
-    return render(
-        request, "articles/delete.html", context, status=409 if citers and request.method == "POST" else 200
-    )
+    refused = bool(citers) and request.method == "POST"
+    return render(request, "articles/delete.html", context, status=409 if refused else 200)
