@@ -61,11 +61,12 @@ def setup_django() -> None:
 
 
 def _copy(connection, model, rows, columns: list[str]) -> None:
-    """COPY rows into the model's table; columns that other code adds get their default."""
+    """COPY rows into the model's table; columns that other code adds get their default (and
+    those the model does not declare, such as the search document, are left to the database)."""
     with connection.cursor() as cursor:
         table = connection.introspection.get_table_description(cursor, model._meta.db_table)
     fields = {field.column: field for field in model._meta.concrete_fields}
-    others = [c.name for c in table if c.name not in columns and c.name != "id"]
+    others = [c.name for c in table if c.name in fields and c.name not in [*columns, "id"]]
     defaults = [fields[name].get_default() for name in others]
     names = ", ".join(f'"{name}"' for name in ["id", *columns, *others])
     with (

@@ -141,3 +141,14 @@ def test_an_article_citing_sources_can_be_deleted_and_the_sources_stay(admin_cli
     citer = make_article(sources=[source])
     assert admin_client.post(delete_url(citer)).status_code == 302
     assert Article.objects.filter(pk=source.pk).exists()
+
+
+def test_viewers_are_offered_no_archive_or_delete(viewer_client, make_article):
+    article = make_article()
+    page = viewer_client.get(LIST).content.decode()
+    assert archive_url(article) not in page and delete_url(article) not in page
+
+
+def test_admins_are_offered_delete_in_the_list(admin_client, make_article):
+    article = make_article()
+    assert delete_url(article) in admin_client.get(LIST).content.decode()

@@ -294,3 +294,10 @@ def test_the_review_page_lists_only_the_chosen_sources(editor_client, make_artic
     assert f'name="sources" value="{source.pk}" checked' in page
     assert "Not a source of it" not in page
     assert 'name="source_for"' in page
+
+
+def test_a_sources_page_offers_no_pre_annotation(editor_client, make_article):
+    source = make_article(kind="report", status=Article.Status.SOURCE)
+    page = editor_client.get(source.get_absolute_url()).content.decode()
+    assert "Source: not reviewed" in page
+    assert reverse("articles:reannotate", args=[source.pk]) not in page
