@@ -57,19 +57,21 @@ def load_demo() -> tuple[Article, Article]:
         viewer.set_password(DEMO_PASSWORD)
         viewer.save()
         viewer.groups.set([Group.objects.get(name="viewer")])
-        report = _article(REPORT, editor)
-        commentary = _article(COMMENTARY, editor)
+        report = _article(REPORT, editor, kind=Article.Kind.REPORT)
+        commentary = _article(COMMENTARY, editor, kind=Article.Kind.ARTICLE)
         commentary.sources.set([report])
-        report.queue_annotation()
         commentary.queue_annotation()
     return report, commentary
 
 
-def _article(text: DemoText, editor) -> Article:
+def _article(text: DemoText, editor, *, kind: str) -> Article:
     article, _ = Article.objects.update_or_create(
         title=text.title,
         outlet=text.outlet,
         defaults={
+            "kind": kind,
+            # A source is read by the commentary, never split into claims itself.
+            **({"status": Article.Status.SOURCE} if kind != Article.Kind.ARTICLE else {}),
             "body": text.read(),
             "url": text.url,
             "published_on": text.published_on,

@@ -78,6 +78,13 @@ def nearest_page(paginator: Paginator, requested: str | None) -> Page:
     return paginator.page(min(max(number, 1), paginator.num_pages))
 
 
+def rows_of(page: Page, articles: QuerySet[Article]) -> list[Article]:
+    """The articles of a page of ids, in its order. Paging through ids alone is an index-only
+    scan however deep the page (2,000 pages in, whole rows would be read and dropped)."""
+    by_pk = articles.in_bulk(list(page.object_list))
+    return [by_pk[pk] for pk in page.object_list if pk in by_pk]
+
+
 def picker_context(
     *,
     data,

@@ -18,7 +18,7 @@ from articles.forms import (
     error_summary,
 )
 from articles.models import Article
-from articles.search import nearest_page, picker_context
+from articles.search import nearest_page, picker_context, rows_of
 
 PAGE_SIZE = 25
 # Lists never show an article's text or its stored embeddings.
@@ -31,9 +31,9 @@ LISTED = Article.objects.defer(*UNLISTED)
 @vary_on_headers("HX-Request")
 def article_list(request: HttpRequest) -> HttpResponse:
     form = ArticleFilterForm(request.GET)
-    found = form.articles().select_related("uploaded_by").defer(*UNLISTED)
-    page = nearest_page(Paginator(found, PAGE_SIZE), request.GET.get("page"))
-    articles = list(page.object_list)
+    ids = form.articles().values_list("pk", flat=True)
+    page = nearest_page(Paginator(ids, PAGE_SIZE), request.GET.get("page"))
+    articles = rows_of(page, LISTED.select_related("uploaded_by"))
     context = {
         "form": form,
         "page": page,

@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from articles.forms import ArticleFilterForm
 from articles.models import Article
+from articles.search import rows_of
 from claims.forms import VerdictForm
 from claims.models import ApiToken, Claim, StaleClaim
 
@@ -156,8 +157,7 @@ def articles(request: HttpRequest) -> HttpResponse:
     form = ArticleFilterForm(request.GET)
     if not form.is_valid():
         raise ApiError(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
-    found = form.articles().defer("body", "prepared_source")
-    paginator = Paginator(found, PAGE_SIZE)
+    paginator = Paginator(form.articles().values_list("pk", flat=True), PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:
@@ -175,7 +175,10 @@ def articles(request: HttpRequest) -> HttpResponse:
             "count": paginator.count,
             "next": link(page.next_page_number()) if page.has_next() else None,
             "previous": link(page.previous_page_number()) if page.has_previous() else None,
-            "results": [article_json(article, request) for article in page],
+            "results": [
+                article_json(article, request)
+                for article in rows_of(page, Article.objects.defer("body", "prepared_source"))
+            ],
         }
     )
 

@@ -87,6 +87,10 @@ class Migration(migrations.Migration):
             model_name='article',
             index=models.Index(models.F('kind'), models.OrderBy(models.F('uploaded_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('archived_at__isnull', True)), name='article_kind_newest'),
         ),
+        migrations.AddIndex(
+            model_name='article',
+            index=models.Index(models.F('kind'), models.F('title'), models.F('id'), condition=models.Q(('archived_at__isnull', True)), name='article_kind_title'),
+        ),
         migrations.AddConstraint(
             model_name='article',
             constraint=models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'annotating', 'ready', 'failed', 'source'])), name='article_status_valid'),

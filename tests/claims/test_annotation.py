@@ -156,10 +156,11 @@ def test_load_demo_twice_keeps_one_pair_and_the_editors_verdicts(demo, editor):
     assert claim.verdict == "sourced"
 
 
-def test_load_demo_command_leaves_both_articles_ready_and_prints_the_logins():
+def test_load_demo_command_leaves_the_commentary_ready_the_report_a_source_and_prints_logins():
     out = io.StringIO()
     call_command("load_demo", stdout=out)
-    assert set(Article.objects.values_list("status", flat=True)) == {Article.Status.READY}
+    statuses = dict(Article.objects.values_list("kind", "status"))
+    assert statuses == {"article": Article.Status.READY, "report": Article.Status.SOURCE}
     assert "Log in at http://127.0.0.1:8000/ as editor / factcheck-demo" in out.getvalue()
 
 

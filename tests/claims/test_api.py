@@ -82,8 +82,9 @@ def test_articles_list_status_and_progress(api, claim, editor, make_article):
 def test_articles_are_paginated(api, make_article, django_assert_max_num_queries):
     for _ in range(51):
         make_article()
-    # The token and its first use, the role's permissions (user's and groups'), count, page.
-    with django_assert_max_num_queries(6):
+    # The token and its first use, the role's permissions (user's and groups'), count, the
+    # page's ids, its rows.
+    with django_assert_max_num_queries(7):
         first = api.get(reverse("api:articles")).json()
     assert len(first["results"]) == 50 and first["next"].endswith("/api/articles/?page=2")
     second = api.get(first["next"]).json()
@@ -309,6 +310,6 @@ def test_api_list_query_count_does_not_grow(
 ):
     for _ in range(articles):
         make_claim(make_article())
-    # The token and its first use, the role's permissions, count, page.
-    with django_assert_num_queries(5):
+    # The token and its first use, the role's permissions, count, the page's ids, its rows.
+    with django_assert_num_queries(6):
         assert api.get(reverse("api:articles"), {"progress": "untouched"}).status_code == 200

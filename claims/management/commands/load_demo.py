@@ -16,8 +16,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, url: str, **options) -> None:
         report, commentary = load_demo()
-        # The report too: an article left "queued" would keep the article list polling.
-        annotate_article(article_id=report.pk)
         annotate_article(article_id=commentary.pk)
         commentary.refresh_from_db()
         self.stdout.write(
