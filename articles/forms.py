@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles import search
 from articles.models import Article
+from articles.services import SourceText
 from articles.text import (
     HTML_EXTENSIONS,
     MAX_UPLOAD_BYTES,
@@ -145,9 +146,35 @@ class NewSourceForm(TextOrFileForm):
         return any(name in self.changed_data for name in ("title", "outlet", "url", "text", "file"))
 
 
+class BaseNewSourceFormSet(forms.BaseFormSet):
+    def is_valid(self) -> bool:
+        # Scripts may post an article alone, without this formset: nothing to add is valid.
+        return not self.is_bound or super().is_valid()
+
+    def source_texts(self) -> list[SourceText]:
+        """The sources filled in (blank ones are left out), once valid."""
+        fields = ("title", "body", "kind", "outlet", "url")
+        return [
+            SourceText(**{name: form.cleaned_data[name] for name in fields})
+            for form in self.forms
+            if self.is_bound and form.has_changed()
+        ]
+
+
 NewSourceFormSet = forms.formset_factory(
-    NewSourceForm, extra=2, max_num=10, validate_max=True, absolute_max=10
+    NewSourceForm,
+    formset=BaseNewSourceFormSet,
+    extra=2,
+    max_num=10,
+    validate_max=True,
+    absolute_max=10,
 )
+
+
+def new_sources_from(request) -> BaseNewSourceFormSet:
+    if "new-TOTAL_FORMS" not in request.POST:
+        return NewSourceFormSet(prefix="new")
+    return NewSourceFormSet(request.POST, request.FILES, prefix="new")
 
 
 class SourcesForm(forms.Form):

@@ -16,6 +16,7 @@ from articles.forms import (
     NewSourceFormSet,
     SourcesForm,
     error_summary,
+    new_sources_from,
 )
 from articles.models import Article
 from articles.search import nearest_page, picker_context, rows_of
@@ -50,15 +51,10 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         form, new_sources = ArticleUploadForm(), NewSourceFormSet(prefix="new")
         return _upload_page(request, form, new_sources, request.GET)
-    form = ArticleUploadForm(request.POST, request.FILES)
-    # A script may post the article alone, without the inline sources' management form.
-    if "new-TOTAL_FORMS" in request.POST:
-        new_sources = NewSourceFormSet(request.POST, request.FILES, prefix="new")
-    else:
-        new_sources = NewSourceFormSet(prefix="new")
+    form, new_sources = ArticleUploadForm(request.POST, request.FILES), new_sources_from(request)
     if "find_sources" in request.POST:  # the picker's search without JavaScript
         return _upload_page(request, form, new_sources, request.POST, searching=True)
-    if not (form.is_valid() and (not new_sources.is_bound or new_sources.is_valid())):
+    if not (form.is_valid() and new_sources.is_valid()):
         return _upload_page(request, form, new_sources, request.POST, status=400)
     data = form.cleaned_data
     article = services.create_article(
@@ -70,16 +66,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         published_on=data["published_on"],
         body=data["body"],
         sources=data["sources"],
-        new_sources=[
-            services.SourceText(
-                title=source["title"],
-                body=source["body"],
-                kind=source["kind"],
-                outlet=source["outlet"],
-                url=source["url"],
-            )
-            for source in (f.cleaned_data for f in new_sources if f.is_bound and f.has_changed())
-        ],
+        new_sources=new_sources.source_texts(),
     )
     if article.is_source:
         messages.success(request, f"The source “{article.title}” is saved.")
