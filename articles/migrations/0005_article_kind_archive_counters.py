@@ -31,73 +31,118 @@ def fill_counters(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0003_roles'),
-        ('claims', '0004_verdict_change_constraints'),
+        ("articles", "0003_roles"),
+        ("claims", "0004_verdict_change_constraints"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='article',
-            name='article_status_valid',
+            model_name="article",
+            name="article_status_valid",
         ),
         migrations.AddField(
-            model_name='article',
-            name='archived_at',
+            model_name="article",
+            name="archived_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='article',
-            name='claim_count',
+            model_name="article",
+            name="claim_count",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='article',
-            name='decided_count',
+            model_name="article",
+            name="decided_count",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='article',
-            name='disputed_count',
+            model_name="article",
+            name="disputed_count",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='article',
-            name='kind',
-            field=models.CharField(choices=[('article', 'Article to check'), ('report', 'Report'), ('transcript', 'Transcript'), ('press_release', 'Press release'), ('dataset', 'Data or statistics'), ('other', 'Other source')], default='article', max_length=16),
+            model_name="article",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("article", "Article to check"),
+                    ("report", "Report"),
+                    ("transcript", "Transcript"),
+                    ("press_release", "Press release"),
+                    ("dataset", "Data or statistics"),
+                    ("other", "Other source"),
+                ],
+                default="article",
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='opinion_count',
+            model_name="article",
+            name="opinion_count",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='article',
-            name='sourced_count',
+            model_name="article",
+            name="sourced_count",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AlterField(
-            model_name='article',
-            name='status',
-            field=models.CharField(choices=[('queued', 'Queued'), ('annotating', 'Annotating'), ('ready', 'Ready'), ('failed', 'Failed'), ('source', 'Source: not reviewed')], default='queued', max_length=12),
+            model_name="article",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("queued", "Queued"),
+                    ("annotating", "Annotating"),
+                    ("ready", "Ready"),
+                    ("failed", "Failed"),
+                    ("source", "Source: not reviewed"),
+                ],
+                default="queued",
+                max_length=12,
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(models.F('kind'), models.OrderBy(models.F('uploaded_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('archived_at__isnull', True)), name='article_kind_newest'),
+            model_name="article",
+            index=models.Index(
+                models.F("kind"),
+                models.OrderBy(models.F("uploaded_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(("archived_at__isnull", True)),
+                name="article_kind_newest",
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(models.F('kind'), models.F('title'), models.F('id'), condition=models.Q(('archived_at__isnull', True)), name='article_kind_title'),
+            model_name="article",
+            index=models.Index(
+                models.F("kind"),
+                models.F("title"),
+                models.F("id"),
+                condition=models.Q(("archived_at__isnull", True)),
+                name="article_kind_title",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'annotating', 'ready', 'failed', 'source'])), name='article_status_valid'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["queued", "annotating", "ready", "failed", "source"])
+                ),
+                name="article_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['article', 'report', 'transcript', 'press_release', 'dataset', 'other'])), name='article_kind_valid'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        ["article", "report", "transcript", "press_release", "dataset", "other"],
+                    )
+                ),
+                name="article_kind_valid",
+            ),
         ),
         migrations.RunPython(fill_counters, migrations.RunPython.noop),
     ]
