@@ -101,3 +101,4 @@ def test_upload_with_an_inline_source_and_one_picked_by_search(page):
     page.click("nav.tabs >> text=Sources")
     page.wait_for_url("**kind=sources**")
     assert page.locator("table.articles", has_text="Council meeting minutes").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "library-sources.png"), full_page=True)
