@@ -45,6 +45,8 @@ bench: install
 	  $(BIN)/python -m bench.export
 	$(DEV_ENV) $(BIN)/python -m bench.review
 	$(DEV_ENV) $(BIN)/python -m bench.adversarial
+	# 100,000 articles and 5,000,000 claims in a scratch database (LIBRARY_BENCH_DATABASE_URL).
+	$(DEV_ENV) $(BIN)/python -m bench.library $(LIBRARY_BENCH_ARGS)
 
 # Production settings under gunicorn on loopback, on a scratch database (LOAD_DATABASE_URL); needs wrk.
 loadtest: install

@@ -51,10 +51,9 @@ def load_demo() -> tuple[Article, Article]:
         ensure_roles()
         editor = _demo_login(DEMO_USERNAME, role="editor")
         _demo_login(DEMO_VIEWER, role="viewer")
-        report = _article(REPORT, editor)
-        commentary = _article(COMMENTARY, editor)
+        report = _article(REPORT, editor, kind=Article.Kind.REPORT)
+        commentary = _article(COMMENTARY, editor, kind=Article.Kind.ARTICLE)
         commentary.sources.set([report])
-        report.queue_annotation()
         commentary.queue_annotation()
     return report, commentary
 
@@ -69,11 +68,14 @@ def _demo_login(username: str, *, role: str):
     return user
 
 
-def _article(text: DemoText, editor) -> Article:
+def _article(text: DemoText, editor, *, kind: str) -> Article:
     article, _ = Article.objects.update_or_create(
         title=text.title,
         outlet=text.outlet,
         defaults={
+            "kind": kind,
+            # A source is read by the commentary, never split into claims itself.
+            **({"status": Article.Status.SOURCE} if kind != Article.Kind.ARTICLE else {}),
             "body": text.read(),
             "url": text.url,
             "published_on": text.published_on,

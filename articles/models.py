@@ -4,24 +4,17 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+KINDS_OF_SOURCE = ["report", "transcript", "press_release", "dataset", "other"]
+
 
 class ArticleQuerySet(models.QuerySet):
-    def with_progress(self) -> ArticleQuerySet:
-        from claims.models import Label  # claims depends on articles, not the other way
-
-        by_label = {
-            f"{label}_count": Count("claims", filter=Q(claims__verdict=label), distinct=True)
-            for label in Label.values
-        }
-        return self.annotate(
-            claim_count=Count("claims", distinct=True),
-            decided_count=Count("claims", filter=~Q(claims__verdict=""), distinct=True),
-            **by_label,
-        )
+    def live(self) -> ArticleQuerySet:
+        """Not archived: what lists and pickers offer."""
+        return self.filter(archived_at__isnull=True)
 
     def stuck(self, *, queued_before: datetime, started_before: datetime) -> ArticleQuerySet:
         """Articles whose annotation message was lost (the broker was down when it was sent)
@@ -33,11 +26,31 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(models.Model):
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Article to check"
+        REPORT = "report", "Report"
+        TRANSCRIPT = "transcript", "Transcript"
+        PRESS_RELEASE = "press_release", "Press release"
+        DATASET = "dataset", "Data or statistics"
+        OTHER = "other", "Other source"
+
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         ANNOTATING = "annotating", "Annotating"
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
+        # A source is read by the articles citing it; it is never split into claims itself.
+        SOURCE = "source", "Source: not reviewed"
+
+    SOURCE_KINDS = [Kind.REPORT, Kind.TRANSCRIPT, Kind.PRESS_RELEASE, Kind.DATASET, Kind.OTHER]
+    # The denormalised review progress: one per label, kept by claims code as verdicts change.
+    LABEL_COUNTS = {
+        "sourced": "sourced_count",
+        "disputed": "disputed_count",
+        "opinion": "opinion_count",
+    }
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ARTICLE)
 
     title = models.CharField(max_length=300)
     outlet = models.CharField(max_length=200, blank=True)
@@ -69,15 +82,52 @@ class Article(models.Model):
     prepared_source = models.BinaryField(null=True, editable=False)
     prepared_version = models.CharField(max_length=64, blank=True, editable=False)
 
+    # Hidden from lists and pickers, restorable; still readable as a source by its citers.
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    # Review progress, so that lists never count claims: claims.models keeps them current.
+    claim_count = models.PositiveIntegerField(default=0, editable=False)
+    decided_count = models.PositiveIntegerField(default=0, editable=False)
+    sourced_count = models.PositiveIntegerField(default=0, editable=False)
+    disputed_count = models.PositiveIntegerField(default=0, editable=False)
+    opinion_count = models.PositiveIntegerField(default=0, editable=False)
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["queued", "annotating", "ready", "failed"]),
+                condition=Q(status__in=["queued", "annotating", "ready", "failed", "source"]),
                 name="article_status_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "article",
+                        "report",
+                        "transcript",
+                        "press_release",
+                        "dataset",
+                        "other",
+                    ]
+                ),
+                name="article_kind_valid",
+            ),
+        ]
+        # The list's orders within a kind tab, so that a page, even 2,000 deep, is read from
+        # an index instead of sorting the table ("oldest" reads the first one backwards).
+        indexes = [
+            models.Index(
+                F("kind"),
+                *order,
+                name=f"article_kind_{name}",
+                condition=Q(archived_at__isnull=True),
+            )
+            for name, order in [
+                ("newest", [F("uploaded_at").desc(), F("id").desc()]),
+                ("title", [F("title"), F("id")]),
+            ]
         ]
 
     def __str__(self) -> str:
@@ -89,6 +139,37 @@ class Article(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.ANNOTATING}
+
+    @property
+    def is_source(self) -> bool:
+        return self.kind != self.Kind.ARTICLE
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def archive(self) -> None:
+        self.archived_at = timezone.now()
+        self.save(update_fields=["archived_at"])
+
+    def restore(self) -> None:
+        self.archived_at = None
+        self.save(update_fields=["archived_at"])
+
+    def recount_claims(self) -> None:
+        """Set the progress counters from the claims themselves, after claims were added,
+        removed, merged or split (a verdict alone moves them with Claim.set_verdict)."""
+        counts = self.claims.aggregate(
+            claim_count=models.Count("pk"),
+            decided_count=models.Count("pk", filter=~Q(verdict="")),
+            **{
+                field: models.Count("pk", filter=Q(verdict=label))
+                for label, field in self.LABEL_COUNTS.items()
+            },
+        )
+        Article.objects.filter(pk=self.pk).update(**counts)
+        for field, value in counts.items():
+            setattr(self, field, value)
 
     def queue_annotation(self) -> None:
         self.status = self.Status.QUEUED

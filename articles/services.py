@@ -3,12 +3,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from functools import partial
 
 from celery import current_app
 from django.conf import settings
 from django.db import close_old_connections, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -23,40 +25,92 @@ ANNOTATE_TASK = "claims.tasks.annotate_article"
 _in_process = ThreadPoolExecutor(max_workers=1, thread_name_prefix="annotate")
 
 
+@dataclass(frozen=True)
+class SourceText:
+    """A source uploaded together with the article that cites it."""
+
+    title: str
+    body: str
+    kind: str = Article.Kind.REPORT
+    outlet: str = ""
+    url: str = ""
+
+
 def create_article(
     *,
     uploaded_by,
     title: str,
     body: str,
+    kind: str = Article.Kind.ARTICLE,
     outlet: str = "",
     url: str = "",
     published_on: date | None = None,
     sources: Iterable[Article] = (),
+    new_sources: Iterable[SourceText] = (),
 ) -> Article:
-    """Save an uploaded article and queue its pre-annotation once the save is committed."""
+    """Save an uploaded article or source, with any new source texts it cites, and queue
+    the pre-annotation of an article to check once the save is committed."""
     with transaction.atomic():
-        article = Article.objects.create(
+        article = _save(
             uploaded_by=uploaded_by,
+            kind=kind,
             title=title,
+            body=body,
             outlet=outlet,
             url=url,
             published_on=published_on,
-            body=body,
         )
-        article.sources.set(sources)
-        enqueue_annotation(article)
+        added = [_save(uploaded_by=uploaded_by, **asdict(source)) for source in new_sources]
+        article.sources.set([*sources, *added])
+        if not article.is_source:
+            enqueue_annotation(article)
     return article
+
+
+def _save(*, kind: str, **fields) -> Article:
+    is_source = kind != Article.Kind.ARTICLE
+    status = Article.Status.SOURCE if is_source else Article.Status.QUEUED
+    return Article.objects.create(kind=kind, status=status, **fields)
 
 
 def set_sources(*, article: Article, sources: Iterable[Article]) -> None:
     """Change what an article draws on; its suggestions are then out of date."""
     with transaction.atomic():
         article.sources.set(sources)
-        article.queue_annotation()
-        enqueue_annotation(article)
+        if not article.is_source:
+            article.queue_annotation()
+            enqueue_annotation(article)
+
+
+class StillCited(Exception):
+    """The article is another's source: deleting it would pull evidence from under them."""
+
+    def __init__(self, citers: list[Article]) -> None:
+        super().__init__(f"Cited by {len(citers)} articles")
+        self.citers = citers
+
+
+def what_goes_with(article: Article) -> dict[str, int]:
+    """What deleting the article deletes too."""
+    return article.claims.aggregate(
+        claims=Count("pk", distinct=True),
+        verdicts=Count("pk", filter=~Q(verdict=""), distinct=True),
+        history=Count("changes", distinct=True),
+    )
+
+
+def delete_article(*, article: Article) -> None:
+    """Delete an article with its claims, verdicts and history, unless another cites it."""
+    with transaction.atomic():
+        citers = list(article.cited_by.order_by("title")[:20])
+        if citers:
+            raise StillCited(citers)
+        article.delete()
 
 
 def reannotate(*, article: Article) -> None:
+    if article.is_source:
+        raise ValueError("A source is not pre-annotated.")
     with transaction.atomic():
         article.queue_annotation()
         enqueue_annotation(article)

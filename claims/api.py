@@ -24,8 +24,10 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.vary import vary_on_headers
 
+from articles.forms import ArticleFilterForm
 from articles.models import Article
 from articles.validators import unstorable
+from articles.search import rows_of
 from claims.forms import VerdictForm
 from claims.models import ApiToken, Claim, StaleClaim
 
@@ -118,9 +120,9 @@ def json_body(request: HttpRequest) -> dict:
 
 
 def article_json(article: Article, request: HttpRequest) -> dict:
-    """An article from Article.objects.with_progress()."""
     return {
         "id": article.pk,
+        "kind": article.kind,
         "title": article.title,
         "outlet": article.outlet,
         "url": article.url,
@@ -128,7 +130,12 @@ def article_json(article: Article, request: HttpRequest) -> dict:
         "uploaded_at": article.uploaded_at,
         "status": article.status,
         "status_message": article.status_message,
-        "progress": {"claims": article.claim_count, "decided": article.decided_count},
+        "archived_at": article.archived_at,
+        "progress": {
+            "claims": article.claim_count,
+            "decided": article.decided_count,
+            **{label: getattr(article, field) for label, field in Article.LABEL_COUNTS.items()},
+        },
         "review_url": request.build_absolute_uri(article.get_absolute_url()),
         "claims_url": request.build_absolute_uri(reverse("api:claims", args=[article.pk])),
     }
@@ -191,9 +198,12 @@ def seen_version(request: HttpRequest, form: VerdictForm) -> int | None:
 
 @api_view("GET", permission="articles.view_article")
 def articles(request: HttpRequest) -> HttpResponse:
-    paginator = Paginator(
-        Article.objects.with_progress().order_by("-uploaded_at", "-id"), PAGE_SIZE
-    )
+    """Articles found as the library page finds them (q, kind, status, progress, uploader,
+    uploaded_from, uploaded_to, archived, sort), a page at a time."""
+    form = ArticleFilterForm(request.GET)
+    if not form.is_valid():
+        raise ApiError(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    paginator = Paginator(form.articles().values_list("pk", flat=True), PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:
@@ -202,21 +212,26 @@ def articles(request: HttpRequest) -> HttpResponse:
         raise ApiError(404, f"There are {paginator.num_pages} pages.") from None
 
     def link(number: int) -> str:
-        return request.build_absolute_uri(f"{reverse('api:articles')}?page={number}")
+        query = request.GET.copy()
+        query["page"] = number
+        return request.build_absolute_uri(f"{reverse('api:articles')}?{query.urlencode()}")
 
     return JsonResponse(
         {
             "count": paginator.count,
             "next": link(page.next_page_number()) if page.has_next() else None,
             "previous": link(page.previous_page_number()) if page.has_previous() else None,
-            "results": [article_json(article, request) for article in page],
+            "results": [
+                article_json(article, request)
+                for article in rows_of(page, Article.objects.defer("body", "prepared_source"))
+            ],
         }
     )
 
 
 @api_view("GET", permission="articles.view_article")
 def article(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article.objects.with_progress(), pk=pk)
+    article = get_object_or_404(Article.objects.defer("prepared_source"), pk=pk)
     sources = list(article.sources.values_list("pk", flat=True))
     return JsonResponse(
         {**article_json(article, request), "sources": sources, "body": article.body}

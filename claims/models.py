@@ -10,6 +10,8 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from articles.models import Article
+
 
 class Label(models.TextChoices):
     SOURCED = "sourced", "Sourced"
@@ -104,6 +106,7 @@ class Claim(models.Model):
             )
             if not updated:
                 raise StaleClaim(self)
+            self._move_article_counts(old=self.verdict, new=label)
             change = VerdictChange.record(
                 self,
                 kind=kind,
@@ -118,6 +121,20 @@ class Claim(models.Model):
         self.decided_by, self.decided_at = decided_by, decided_at
         self.version = seen_version + 1
         return change
+
+    def _move_article_counts(self, *, old: str, new: str) -> None:
+        """Keep the article's progress counters in step with a verdict, in the same
+        transaction; F() so that two editors deciding at once both count."""
+        if old == new:
+            return
+        deltas = {"decided_count": F("decided_count") + (bool(new) - bool(old))}
+        if old:
+            field = Article.LABEL_COUNTS[old]
+            deltas[field] = F(field) - 1
+        if new:
+            field = Article.LABEL_COUNTS[new]
+            deltas[field] = F(field) + 1
+        Article.objects.filter(pk=self.article_id).update(**deltas)
 
 
 class StaleClaim(Exception):

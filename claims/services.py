@@ -29,6 +29,7 @@ def annotate_article(*, article_id: int, task_id: str = "") -> bool:
     Suggestions are replaced; verdicts, notes and history are never touched.
     """
     stale_after = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    # A source never reaches the queue (its status is "source", which nothing claims).
     if not Article.claim_for_annotation(article_id, task_id=task_id, stale_after=stale_after):
         return False
     article = Article.objects.get(pk=article_id)
@@ -138,3 +139,4 @@ def replace_suggestions(
         ["position", "suggested_label", "confidence", "reason_code", "reason", "evidence"],
     )
     Claim.objects.bulk_create([claim for claim in keep if not claim.pk])
+    article.recount_claims()

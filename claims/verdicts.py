@@ -150,6 +150,7 @@ def merge_with_next(*, claim: Claim, editor, seen_version: int) -> Claim:
             why=f"Merged with #{following.position}: “{following.text}”",
         )
         _shift_positions(article, after=following.position, by=-1)
+        article.recount_claims()
     return claim
 
 
@@ -207,4 +208,5 @@ def split_claim(*, claim: Claim, at: int, editor, seen_version: int) -> Claim:
             note=f"Split from #{claim.position}",
             editor=editor,
         )
+        article.recount_claims()
     return second

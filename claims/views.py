@@ -10,6 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, reswap, retarget
 
 from articles.models import Article
+from articles.search import picker_context
 from claims.export import annotation_collection, claim_review_document, csv_chunks
 from claims.forms import BulkAcceptForm, ExportFilterForm, RestructureForm, VerdictForm
 from claims.models import Claim, StaleClaim
@@ -172,7 +173,7 @@ def export(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv" and form.is_valid():
         chunks = csv_chunks(claims=form.claims(), bom=form.cleaned_data["bom"])
         return _download(chunks, content_type="text/csv; charset=utf-8", extension="csv")
-    return render(request, "claims/export.html", {"form": form}, status=400 if form.errors else 200)
+    return _export_page(request, form, status=400 if form.errors else 200)
 
 
 @require_GET
@@ -180,7 +181,7 @@ def export(request: HttpRequest) -> HttpResponse:
 def export_claimreview(request: HttpRequest) -> HttpResponse:
     form = ExportFilterForm(request.GET)
     if not form.is_valid():
-        return render(request, "claims/export.html", {"form": form}, status=400)
+        return _export_page(request, form, status=400)
     chunks = claim_review_document(claims=form.claims(), site=_site(request))
     return _download(chunks, content_type="application/ld+json", extension="claimreview.json")
 
@@ -190,12 +191,18 @@ def export_claimreview(request: HttpRequest) -> HttpResponse:
 def export_annotations(request: HttpRequest) -> HttpResponse:
     form = ExportFilterForm(request.GET)
     if not form.is_valid():
-        return render(request, "claims/export.html", {"form": form}, status=400)
+        return _export_page(request, form, status=400)
     chunks = annotation_collection(
         claims=form.claims(), site=_site(request), collection_id=request.build_absolute_uri()
     )
     content_type = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
     return _download(chunks, content_type=content_type, extension="jsonld")
+
+
+def _export_page(request: HttpRequest, form: ExportFilterForm, *, status: int) -> HttpResponse:
+    # The article filter is the search-as-you-type picker: it never lists every article.
+    context = {"form": form, **picker_context(data=request.GET, field="article")}
+    return render(request, "claims/export.html", context, status=status)
 
 
 def _site(request: HttpRequest) -> str:

@@ -161,7 +161,7 @@ def make_claim():
             "reason_code": "matches-source",
             "reason": "A source sentence says the same.",
         }
-        return Claim.objects.create(
+        claim = Claim.objects.create(
             article=article,
             position=position,
             start=start,
@@ -169,5 +169,7 @@ def make_claim():
             text=text,
             **{**defaults, **fields},
         )
+        article.recount_claims()  # as claims.services does after storing suggestions
+        return claim
 
     return make

@@ -61,16 +61,30 @@ def test_articles_list_status_and_progress(api, claim, editor, make_article):
     assert data["count"] == 2 and data["next"] is None and data["previous"] is None
     queued, ready = data["results"]
     assert (queued["title"], queued["status"]) == ("Queued one", "queued")
-    assert queued["progress"] == {"claims": 0, "decided": 0}
-    assert ready["status"] == "ready" and ready["progress"] == {"claims": 1, "decided": 1}
+    assert queued["progress"] == {
+        "claims": 0,
+        "decided": 0,
+        "sourced": 0,
+        "disputed": 0,
+        "opinion": 0,
+    }
+    assert ready["status"] == "ready"
+    assert ready["progress"] == {
+        "claims": 1,
+        "decided": 1,
+        "sourced": 1,
+        "disputed": 0,
+        "opinion": 0,
+    }
     assert ready["claims_url"] == f"http://testserver/api/articles/{claim.article_id}/claims/"
 
 
 def test_articles_are_paginated(api, make_article, django_assert_max_num_queries):
     for _ in range(51):
         make_article()
-    # The token and its first use, the role's permissions (user's and groups'), count, page.
-    with django_assert_max_num_queries(6):
+    # The token and its first use, the role's permissions (user's and groups'), count, the
+    # page's ids, its rows.
+    with django_assert_max_num_queries(7):
         first = api.get(reverse("api:articles")).json()
     assert len(first["results"]) == 50 and first["next"].endswith("/api/articles/?page=2")
     second = api.get(first["next"]).json()
@@ -342,3 +356,50 @@ def test_a_malformed_version_is_a_clear_400_and_writes_nothing(api, claim, if_ma
     claim.refresh_from_db()
     assert (claim.verdict, claim.version) == ("", 0)
     assert not VerdictChange.objects.exists()
+
+
+# The library's filters
+
+
+def test_articles_are_searched_and_filtered_as_on_the_library_page(api, make_article):
+    make_article(title="Flood warning", body="The river rose.")
+    make_article(title="Budget")
+    make_article(title="Audit", kind="report", status="source", body="The river audit.")
+    found = api.get(reverse("api:articles"), {"q": "river"}).json()
+    assert [a["title"] for a in found["results"]] == ["Flood warning"]
+    found = api.get(reverse("api:articles"), {"q": "river", "kind": "sources"}).json()
+    assert [(a["title"], a["kind"]) for a in found["results"]] == [("Audit", "report")]
+    assert api.get(reverse("api:articles"), {"kind": "all"}).json()["count"] == 3
+
+
+def test_api_page_links_keep_the_filters(api, make_article):
+    for _ in range(51):
+        make_article(title="Budget")
+    first = api.get(reverse("api:articles"), {"q": "budget"}).json()
+    assert first["next"].endswith("/api/articles/?q=budget&page=2")
+
+
+@pytest.mark.parametrize(
+    "params", [{"status": "nope"}, {"uploaded_from": "soon"}, {"sort": "evil"}]
+)
+def test_a_bad_api_filter_is_a_json_400(api, make_article, params):
+    response = api.get(reverse("api:articles"), params)
+    assert response.status_code == 400 and error_of(response)
+
+
+@pytest.mark.parametrize("query", ["' OR 1=1 --", "a & | !", "(", "*"])
+def test_api_search_syntax_is_just_text(api, make_article, query):
+    make_article(title="Budget")
+    response = api.get(reverse("api:articles"), {"q": query})
+    assert response.status_code == 200 and response.json()["count"] == 0
+
+
+@pytest.mark.parametrize("articles", [2, 30])
+def test_api_list_query_count_does_not_grow(
+    api, make_article, make_claim, django_assert_num_queries, articles
+):
+    for _ in range(articles):
+        make_claim(make_article())
+    # The token and its first use, the role's permissions, count, the page's ids, its rows.
+    with django_assert_num_queries(6):
+        assert api.get(reverse("api:articles"), {"progress": "untouched"}).status_code == 200

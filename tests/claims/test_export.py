@@ -70,8 +70,9 @@ def test_export_page_shows_the_filters_and_the_three_formats(editor_client):
     response = editor_client.get(URL)
     page = response.content.decode()
     assert response.status_code == 200
-    for name in ("article", "verdict", "suggested", "decided", "editor", "decided_from", "bom"):
+    for name in ("verdict", "suggested", "decided", "editor", "decided_from", "bom"):
         assert f'name="{name}"' in page
+    assert 'name="picker_field" value="article"' in page  # articles are searched for
     assert reverse("claims:export_claimreview") in page
     assert reverse("claims:export_annotations") in page
 

@@ -14,11 +14,12 @@ from articles.models import Article
 pytestmark = pytest.mark.django_db
 
 
-def test_load_demo_leaves_both_articles_ready_and_prints_the_logins(settings):
+def test_load_demo_leaves_the_commentary_ready_the_report_a_source_and_prints_logins(settings):
     settings.DEBUG = True
     out = io.StringIO()
     call_command("load_demo", stdout=out)
-    assert set(Article.objects.values_list("status", flat=True)) == {Article.Status.READY}
+    statuses = dict(Article.objects.values_list("kind", "status"))
+    assert statuses == {"article": Article.Status.READY, "report": Article.Status.SOURCE}
     assert "Log in at http://127.0.0.1:8000/ as editor / factcheck-demo" in out.getvalue()
 
 

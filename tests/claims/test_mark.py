@@ -53,24 +53,24 @@ def test_plain_form_post_marks_and_redirects_to_the_next_undecided_claim_keeping
     assert claim.verdict == "opinion"
 
 
-def test_marking_takes_four_queries_besides_the_session(
+def test_marking_takes_five_queries_besides_the_session(
     editor_client, claim, htmx_headers, session_lookups, django_assert_num_queries
 ):
     editor_client.get(reverse("claims:review", args=[claim.article_id]))  # caches user and role
-    # claim, conditional UPDATE, history INSERT, progress; plus the savepoint pair of the
-    # atomic block inside the test transaction (a BEGIN/COMMIT in production).
-    with django_assert_num_queries(session_lookups + 6) as queries:
+    # claim, conditional UPDATE, the article's counters, history INSERT, progress; plus the
+    # savepoint pair of the atomic block inside the test transaction (BEGIN/COMMIT in production).
+    with django_assert_num_queries(session_lookups + 7) as queries:
         editor_client.post(
             mark_url(claim), {"label": "sourced", "version": claim.version}, **htmx_headers
         )
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert len(statements) == session_lookups + 4
+    assert len(statements) == session_lookups + 5
 
 
 def test_a_cold_cache_costs_the_user_and_role_lookups(
     editor_client, claim, htmx_headers, session_lookups, django_assert_num_queries
 ):
-    with django_assert_num_queries(session_lookups + 8):
+    with django_assert_num_queries(session_lookups + 9):
         editor_client.post(
             mark_url(claim), {"label": "sourced", "version": claim.version}, **htmx_headers
         )

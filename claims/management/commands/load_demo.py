@@ -28,8 +28,6 @@ class Command(BaseCommand):
                 "password. Use DEBUG=true, or --allow-without-debug if you mean it."
             )
         report, commentary = load_demo()
-        # The report too: an article left "queued" would keep the article list polling.
-        annotate_article(article_id=report.pk)
         annotate_article(article_id=commentary.pk)
         commentary.refresh_from_db()
         self.stdout.write(
