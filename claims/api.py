@@ -26,8 +26,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from articles.forms import ArticleFilterForm
 from articles.models import Article
-from articles.validators import unstorable
 from articles.search import rows_of
+from articles.validators import unstorable
 from claims.forms import VerdictForm
 from claims.models import ApiToken, Claim, StaleClaim
 
