@@ -239,7 +239,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT * 4 // 5
 # engine, so it holds on the embedded thread too; under Celery it ends before the soft limit.
 ANNOTATION_MAX_CLAIM_CHARS = env_int("ANNOTATION_MAX_CLAIM_CHARS", 1000)
 ANNOTATION_MAX_CLAIMS = env_int("ANNOTATION_MAX_CLAIMS", 1000)
-ANNOTATION_TIME_LIMIT = env_int("ANNOTATION_TIME_LIMIT", 100)
+# 100 s with the default Celery limits, and always inside the soft limit unless set.
+ANNOTATION_TIME_LIMIT = env_int("ANNOTATION_TIME_LIMIT", CELERY_TASK_SOFT_TIME_LIMIT * 5 // 6)
 if ANNOTATION_MAX_CLAIM_CHARS < 100 or ANNOTATION_MAX_CLAIMS < 1:
     raise ImproperlyConfigured(
         "ANNOTATION_MAX_CLAIM_CHARS must be at least 100 and ANNOTATION_MAX_CLAIMS at least 1."

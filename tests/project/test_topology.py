@@ -203,13 +203,21 @@ def production(production_env, tmp_path) -> Iterator[Topology]:
             process.print_log()
 
 
-def upload(page, *, title: str, outlet: str, text: str, sources: Sequence[str] = ()) -> None:
+def upload(
+    page, *, title: str, outlet: str, text: str, kind: str = "article", sources: Sequence[str] = ()
+) -> None:
+    """Upload through the form; each source is found by typing its title into the picker."""
     page.goto("/articles/new/")
+    page.select_option("#id_kind", kind)
     page.fill("#id_title", title)
     page.fill("#id_outlet", outlet)
     page.fill("#id_text", text)
-    page.select_option("#id_sources", label=list(sources))
-    page.click("text=Upload and pre-annotate")
+    for source in sources:
+        page.fill("#source-q-sources", "")
+        page.locator("#source-q-sources").press_sequentially(" ".join(source.split()[:3]))
+        match = page.locator("#source-results-sources label", has_text=source)
+        match.locator("input[type=checkbox]").check()
+    page.click("button:has-text('Upload')")
     page.wait_for_url(re.compile(r"/articles/\d+/$"))
 
 
@@ -245,13 +253,13 @@ def test_an_editor_uploads_reviews_and_exports_on_the_production_topology(browse
     page.click("button[type=submit]")
     page.wait_for_url(f"{production.url}/")
 
-    upload(page, title=REPORT.title, outlet=REPORT.outlet, text=REPORT.read())
+    upload(page, title=REPORT.title, outlet=REPORT.outlet, text=REPORT.read(), kind="report")
     upload(
         page,
         title=COMMENTARY.title,
         outlet=COMMENTARY.outlet,
         text=COMMENTARY.read(),
-        sources=[f"{REPORT.title} ({REPORT.outlet})"],
+        sources=[REPORT.title],
     )
     claim = wait_for_claims(page, production)
     page.keyboard.press("s")  # htmx posts the verdict and swaps the answer in
