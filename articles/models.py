@@ -13,13 +13,17 @@ class ArticleQuerySet(models.QuerySet):
     def with_progress(self) -> ArticleQuerySet:
         from claims.models import Label  # claims depends on articles, not the other way
 
+        # Claims a corrected version dropped are history, not part of the article any more.
+        current = Q(claims__removed_in_version__isnull=True)
         by_label = {
-            f"{label}_count": Count("claims", filter=Q(claims__verdict=label), distinct=True)
+            f"{label}_count": Count(
+                "claims", filter=current & Q(claims__verdict=label), distinct=True
+            )
             for label in Label.values
         }
         return self.annotate(
-            claim_count=Count("claims", distinct=True),
-            decided_count=Count("claims", filter=~Q(claims__verdict=""), distinct=True),
+            claim_count=Count("claims", filter=current, distinct=True),
+            decided_count=Count("claims", filter=current & ~Q(claims__verdict=""), distinct=True),
             **by_label,
         )
 
@@ -129,3 +133,25 @@ class Article(models.Model):
         self.status = self.Status.FAILED
         self.status_message = message[:2000]
         self.save(update_fields=["status", "status_message"])
+
+
+class ArticleVersion(models.Model):
+    """One text an article has had. The first correction also records the original text as
+    version 1, so an article never corrected has no rows here."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    body = models.TextField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["article", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="article_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} (version {self.number})"

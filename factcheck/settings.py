@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # pg_trgm lookups for claim memory; inert on SQLite
     "django_htmx",
     "csp",
     "accounts",

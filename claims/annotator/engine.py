@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from . import checks as C
-from .embed import DIM, MODEL_ID, Embedder
+from .embed import DIM, MODEL_ID, Embedder, to_int8
 from .segment import Sentence, split_claims
 
 LABELS = ("sourced", "disputed", "opinion")
@@ -67,6 +67,8 @@ class Suggestion:
     reason_code: str
     reason: str
     evidence: tuple[Evidence, ...]
+    # The claim's sentence embedding as int8 bytes (DIM of them), kept for claim memory.
+    embedding: bytes = b""
 
 
 class PreparedSource:
@@ -794,7 +796,15 @@ class Annotator:
             label, conf, code, reason, ev = decide(a, self.models, sources)
             out.append(
                 Suggestion(
-                    c.start, c.end, c.text, label, float(min(max(conf, 0.0), 1.0)), code, reason, ev
+                    c.start,
+                    c.end,
+                    c.text,
+                    label,
+                    float(min(max(conf, 0.0), 1.0)),
+                    code,
+                    reason,
+                    ev,
+                    embedding=to_int8(embs[i]),
                 )
             )
         return out

@@ -1,0 +1,228 @@
+"""Claim memory: what editors decided on the same claim, or one alike, in other articles.
+
+Three kinds of match, strongest first:
+* the same wording (case aside), looked up exactly;
+* a near-same wording (difflib ratio of the normalised texts at least NEAR_WORDING), found on
+  PostgreSQL through a pg_trgm GIN index, on SQLite among the RECENT latest decisions;
+* alike in meaning (cosine of the stored sentence embeddings at least ALIKE), among at most
+  SCAN decided claims of the same few embedding cells. The embedder puts "rose" and "fell" at
+  0.90, so a meaning match is shown for the editor to judge and never becomes a suggestion.
+
+Each lookup is bounded whatever the number of decided claims: one indexed query per kind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connections
+from django.db.models import QuerySet
+
+from claims.annotator import Suggestion
+from claims.annotator.embed import DIM
+from claims.models import Claim, Label
+
+REASON_CODE = "decided-before"
+NEAR_WORDING = 0.9
+ALIKE = 0.85
+# pg_trgm similarity at which a decided claim is a candidate for the difflib check.
+TRIGRAM_CANDIDATE = 0.5
+CANDIDATES = 10
+# Embedding cells: the sign pattern of CELL_BITS fixed random projections (random-hyperplane
+# hashing). A lookup reads the claim's cell and PROBES neighbours across its least sure bits.
+CELL_BITS = 14
+PROBES = 6
+SCAN = 400
+RECENT = 300
+SHOWN = 3
+CONFIDENCE = {"same": 0.9, "near": 0.8}
+WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Recalled:
+    """A decided claim of another article, and how it matches."""
+
+    claim: Claim
+    kind: str  # "same", "near" (wording) or "alike" (meaning)
+    score: float
+
+    @property
+    def wording(self) -> bool:
+        return self.kind in CONFIDENCE
+
+
+def normalised(text: str) -> str:
+    """Words only, case-folded: punctuation, spacing and quote styles do not tell claims apart."""
+    return " ".join(WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
+
+
+def wording_ratio(a: str, b: str) -> float:
+    """How alike two wordings are, 0 to 1 (difflib on the normalised texts)."""
+    matcher = difflib.SequenceMatcher(None, normalised(a), normalised(b), autojunk=False)
+    if matcher.real_quick_ratio() < NEAR_WORDING or matcher.quick_ratio() < NEAR_WORDING:
+        return min(matcher.quick_ratio(), NEAR_WORDING - 0.01)  # cheap upper bounds first
+    return matcher.ratio()
+
+
+@cache
+def _planes() -> np.ndarray:
+    return np.random.default_rng(20261205).standard_normal((CELL_BITS, DIM)).astype(np.float32)
+
+
+def _vector(embedding: bytes) -> np.ndarray:
+    return np.frombuffer(bytes(embedding), dtype=np.int8).astype(np.float32)
+
+
+def cell_of(embedding: bytes) -> int:
+    bits = _planes() @ _vector(embedding) > 0
+    return int(np.dot(bits, 1 << np.arange(CELL_BITS)))
+
+
+def probe_cells(embedding: bytes) -> list[int]:
+    """The embedding's cell, then the cells across each of its PROBES least sure bits."""
+    projections = _planes() @ _vector(embedding)
+    cell = cell_of(embedding)
+    return [cell] + [cell ^ (1 << int(bit)) for bit in np.argsort(np.abs(projections))[:PROBES]]
+
+
+def cosines(query: bytes, embeddings: Sequence[bytes]) -> np.ndarray:
+    matrix = np.frombuffer(b"".join(bytes(e) for e in embeddings), dtype=np.int8)
+    matrix = matrix.reshape(-1, DIM).astype(np.float32)
+    q = _vector(query)
+    norms = np.linalg.norm(matrix, axis=1) * np.linalg.norm(q)
+    return matrix @ q / np.clip(norms, 1e-9, None)
+
+
+def _decided(*, article_id: int) -> QuerySet[Claim]:
+    """Decided claims of other articles, with what the panel shows about them."""
+    return (
+        Claim.objects.exclude(verdict="")
+        .exclude(article_id=article_id)
+        .select_related("article", "decided_by")
+        .only(
+            "pk",
+            "article_id",
+            "text",
+            "verdict",
+            "note",
+            "decided_at",
+            "embedding",
+            "article__title",
+            "decided_by__username",
+        )
+    )
+
+
+def _on_postgresql() -> bool:
+    return connections[Claim.objects.db].vendor == "postgresql"
+
+
+class Memory:
+    """Look-ups for the claims of one article; on SQLite the recent decisions are read once."""
+
+    def __init__(self, *, article_id: int) -> None:
+        self.article_id = article_id
+        self._recent: list[Claim] | None = None
+
+    def recent(self) -> list[Claim]:
+        if self._recent is None:
+            decided = _decided(article_id=self.article_id).order_by("-decided_at", "-pk")
+            self._recent = list(decided[:RECENT])
+        return self._recent
+
+    def by_wording(self, text: str) -> list[Recalled]:
+        """Decided claims with the same or a near-same wording, closest first."""
+        key = text.lower()
+        if _on_postgresql():
+            # `%` finds candidates through the GIN index (pg_trgm's threshold, 0.3 unless set);
+            # the similarity floor and difflib then keep the near-same ones.
+            candidates = list(
+                _decided(article_id=self.article_id)
+                .filter(text_key__trigram_similar=key)
+                .annotate(trigram=TrigramSimilarity("text_key", key))
+                .filter(trigram__gte=TRIGRAM_CANDIDATE)
+                .order_by("-trigram", "-decided_at")[:CANDIDATES]
+            )
+        else:
+            exact = _decided(article_id=self.article_id).filter(text_key=key)
+            candidates = list(exact.order_by("-decided_at")[:CANDIDATES]) + self.recent()
+        found: dict[int, Recalled] = {}
+        for claim in candidates:
+            if claim.pk in found:
+                continue
+            if claim.text.lower() == key:
+                found[claim.pk] = Recalled(claim, "same", 1.0)
+            elif (ratio := wording_ratio(claim.text, text)) >= NEAR_WORDING:
+                found[claim.pk] = Recalled(claim, "near", ratio)
+        return sorted(found.values(), key=lambda r: (-r.score, -r.claim.decided_at.timestamp()))
+
+    def by_meaning(self, embedding: bytes | None) -> list[Recalled]:
+        """Decided claims alike in meaning, among at most SCAN of the embedding's cells."""
+        if not embedding:
+            return []
+        if _on_postgresql():
+            candidates = _decided(article_id=self.article_id).filter(
+                embedding_cell__in=probe_cells(embedding)
+            )
+            candidates = list(candidates[:SCAN])
+        else:
+            candidates = [claim for claim in self.recent() if claim.embedding]
+        if not candidates:
+            return []
+        scores = cosines(embedding, [claim.embedding for claim in candidates])
+        alike = [
+            Recalled(claim, "alike", float(score))
+            for claim, score in zip(candidates, scores, strict=True)
+            if score >= ALIKE
+        ]
+        return sorted(alike, key=lambda r: -r.score)
+
+    def recall(self, claim: Claim) -> list[Recalled]:
+        """What the claim panel shows: wording matches first, then meaning ones."""
+        found = self.by_wording(claim.text)
+        seen = {r.claim.pk for r in found}
+        found += [r for r in self.by_meaning(claim.embedding) if r.claim.pk not in seen]
+        return found[:SHOWN]
+
+
+def recall(claim: Claim) -> list[Recalled]:
+    return Memory(article_id=claim.article_id).recall(claim)
+
+
+def remembered_suggestions(
+    *, article_id: int, suggestions: Sequence[Suggestion]
+) -> list[Suggestion]:
+    """The suggestions, each taken from an earlier decision on the same or near-same wording
+    where there is one (reason code `decided-before`); meaning matches never suggest."""
+    memory = Memory(article_id=article_id)
+    out = []
+    for suggestion in suggestions:
+        match = next(iter(memory.by_wording(suggestion.text)), None)
+        out.append(suggestion if match is None else _from_decision(suggestion, match))
+    return out
+
+
+def _from_decision(suggestion: Suggestion, match: Recalled) -> Suggestion:
+    earlier = match.claim
+    who = earlier.decided_by.get_username() if earlier.decided_by else "a removed user"
+    when = f"{earlier.decided_at:%-d %b %Y}" if earlier.decided_at else "an earlier date"
+    wording = "this wording" if match.kind == "same" else "nearly this wording"
+    return dataclasses.replace(
+        suggestion,
+        label=earlier.verdict,
+        confidence=CONFIDENCE[match.kind],
+        reason_code=REASON_CODE,
+        reason=(
+            f"{who} decided {wording} {Label(earlier.verdict).label.lower()} "
+            f"in “{earlier.article.title}” on {when}."
+        ),
+    )
