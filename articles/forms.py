@@ -113,3 +113,26 @@ class SourcesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["sources"].queryset = Article.objects.exclude(pk=article.pk).order_by("title")
         self.fields["sources"].initial = list(article.sources.values_list("pk", flat=True))
+
+
+class VersionForm(forms.Form):
+    """A corrected text of an article, pasted or uploaded, read exactly as an upload is."""
+
+    text = ArticleUploadForm.base_fields["text"]
+    file = ArticleUploadForm.base_fields["file"]
+    clean_text = ArticleUploadForm.clean_text
+    clean_file = ArticleUploadForm.clean_file
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if "text" in self.errors or "file" in self.errors:
+            return cleaned
+        if cleaned.get("text") and self.files.get("file"):
+            raise forms.ValidationError("Paste the text or upload a file, not both.")
+        body = cleaned.get("file") or cleaned.get("text")
+        if not body:
+            raise forms.ValidationError(
+                "The corrected version has no text: paste it, or upload a file that contains some."
+            )
+        cleaned["body"] = body
+        return cleaned

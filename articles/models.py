@@ -123,6 +123,25 @@ class Article(models.Model):
         )
         return claimed == 1
 
+    def take_new_text(self, body: str) -> bool:
+        """Replace the text and queue annotation, unless a run is under way (it would store
+        suggestions for the old text); returns whether it was replaced."""
+        replaced = Article.objects.filter(
+            pk=self.pk, status__in=[self.Status.READY, self.Status.FAILED]
+        ).update(
+            body=body,
+            status=self.Status.QUEUED,
+            status_message="",
+            queued_at=timezone.now(),
+            annotation_started_at=None,
+            # The stored split of the old text is no use as a source any more.
+            prepared_source=None,
+            prepared_version="",
+        )
+        if replaced:
+            self.refresh_from_db()
+        return bool(replaced)
+
     def mark_ready(self) -> None:
         self.status = self.Status.READY
         self.status_message = ""

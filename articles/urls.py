@@ -10,4 +10,6 @@ urlpatterns = [
     path("articles/new/", views.upload, name="upload"),
     path("articles/<int:pk>/sources/", views.edit_sources, name="sources"),
     path("articles/<int:pk>/annotate/", views.reannotate, name="reannotate"),
+    path("articles/<int:pk>/versions/", views.versions, name="versions"),
+    path("articles/<int:pk>/versions/new/", views.add_version, name="add_version"),
 ]

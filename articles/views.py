@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from articles import services
-from articles.forms import ArticleUploadForm, SourcesForm
+from articles.forms import ArticleUploadForm, SourcesForm, VersionForm
 from articles.models import Article
+from articles.versions import versions_context
 
 
 @require_GET
@@ -67,3 +69,35 @@ def reannotate(request: HttpRequest, pk: int) -> HttpResponse:
         services.reannotate(article=article)
         messages.success(request, "Pre-annotation queued; verdicts and notes are kept.")
     return redirect(article)
+
+
+@require_GET
+@permission_required("articles.view_article", raise_exception=True)
+def versions(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(Article.objects.defer("prepared_source"), pk=pk)
+    return render(request, "articles/versions.html", versions_context(article, request.GET))
+
+
+@require_POST
+@permission_required("articles.change_article", raise_exception=True)
+def add_version(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(Article.objects.defer("prepared_source"), pk=pk)
+    form = VersionForm(request.POST, request.FILES)
+    status = 400
+    if form.is_valid():
+        try:
+            version = services.add_version(
+                article=article, body=form.cleaned_data["body"], uploaded_by=request.user
+            )
+        except services.VersionRefused as exc:
+            form.add_error(None, str(exc))
+            status = 409 if article.is_pending else 400
+        else:
+            messages.success(
+                request,
+                f"Version {version.number} saved; pre-annotation is queued. Verdicts carry over "
+                "to the claims whose text is unchanged or nearly so.",
+            )
+            return redirect(reverse("articles:versions", args=[article.pk]))
+    context = versions_context(article, request.GET, form=form)
+    return render(request, "articles/versions.html", context, status=status)

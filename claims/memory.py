@@ -8,7 +8,8 @@ Three kinds of match, strongest first:
   SCAN decided claims of the same few embedding cells. The embedder puts "rose" and "fell" at
   0.90, so a meaning match is shown for the editor to judge and never becomes a suggestion.
 
-Each lookup is bounded whatever the number of decided claims: one indexed query per kind.
+Each lookup is bounded whatever the number of decided claims: one indexed query for the
+wording and, on PostgreSQL, one for the meaning.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from functools import cache
 import numpy as np
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Case, Q, QuerySet, When
 
 from claims.annotator import Suggestion
 from claims.annotator.embed import DIM
@@ -126,76 +127,82 @@ def _on_postgresql() -> bool:
     return connections[Claim.objects.db].vendor == "postgresql"
 
 
-class Memory:
-    """Look-ups for the claims of one article; on SQLite the recent decisions are read once."""
+def _wording_candidates(text: str, *, article_id: int) -> list[Claim]:
+    """Decided claims that may have the same or a near-same wording: on PostgreSQL those the
+    trigram index finds; on SQLite the exact ones (indexed) and the RECENT latest decisions."""
+    key = text.lower()
+    decided = _decided(article_id=article_id)
+    if _on_postgresql():
+        # `%` finds candidates through the GIN index (at pg_trgm's threshold, 0.3 unless
+        # set); the similarity floor then keeps few for the difflib check.
+        return list(
+            decided.filter(text_key__trigram_similar=key)
+            .annotate(trigram=TrigramSimilarity("text_key", key))
+            .filter(trigram__gte=TRIGRAM_CANDIDATE)
+            .order_by("-trigram", "-decided_at")[:CANDIDATES]
+        )
+    recent = (
+        Claim.objects.exclude(verdict="")
+        .exclude(article_id=article_id)
+        .order_by("-decided_at", "-pk")
+        .values("pk")[:RECENT]
+    )
+    return list(
+        decided.filter(Q(text_key=key) | Q(pk__in=recent))
+        .alias(exact=Case(When(text_key=key, then=1), default=0))
+        .order_by("-exact", "-decided_at", "-pk")[: RECENT + CANDIDATES]
+    )
 
-    def __init__(self, *, article_id: int) -> None:
-        self.article_id = article_id
-        self._recent: list[Claim] | None = None
 
-    def recent(self) -> list[Claim]:
-        if self._recent is None:
-            decided = _decided(article_id=self.article_id).order_by("-decided_at", "-pk")
-            self._recent = list(decided[:RECENT])
-        return self._recent
+def _meaning_candidates(
+    embedding: bytes | None, *, article_id: int, read: list[Claim]
+) -> list[Claim]:
+    """Decided claims that may be alike in meaning: at most SCAN of the embedding's cells on
+    PostgreSQL; on SQLite those already `read` (the recent decisions)."""
+    if not embedding:
+        return []
+    if not _on_postgresql():
+        return [claim for claim in read if claim.embedding]
+    cells = probe_cells(embedding)
+    return list(_decided(article_id=article_id).filter(embedding_cell__in=cells)[:SCAN])
 
-    def by_wording(self, text: str) -> list[Recalled]:
-        """Decided claims with the same or a near-same wording, closest first."""
-        key = text.lower()
-        if _on_postgresql():
-            # `%` finds candidates through the GIN index (pg_trgm's threshold, 0.3 unless set);
-            # the similarity floor and difflib then keep the near-same ones.
-            candidates = list(
-                _decided(article_id=self.article_id)
-                .filter(text_key__trigram_similar=key)
-                .annotate(trigram=TrigramSimilarity("text_key", key))
-                .filter(trigram__gte=TRIGRAM_CANDIDATE)
-                .order_by("-trigram", "-decided_at")[:CANDIDATES]
-            )
-        else:
-            exact = _decided(article_id=self.article_id).filter(text_key=key)
-            candidates = list(exact.order_by("-decided_at")[:CANDIDATES]) + self.recent()
-        found: dict[int, Recalled] = {}
-        for claim in candidates:
-            if claim.pk in found:
-                continue
-            if claim.text.lower() == key:
-                found[claim.pk] = Recalled(claim, "same", 1.0)
-            elif (ratio := wording_ratio(claim.text, text)) >= NEAR_WORDING:
-                found[claim.pk] = Recalled(claim, "near", ratio)
-        return sorted(found.values(), key=lambda r: (-r.score, -r.claim.decided_at.timestamp()))
 
-    def by_meaning(self, embedding: bytes | None) -> list[Recalled]:
-        """Decided claims alike in meaning, among at most SCAN of the embedding's cells."""
-        if not embedding:
-            return []
-        if _on_postgresql():
-            candidates = _decided(article_id=self.article_id).filter(
-                embedding_cell__in=probe_cells(embedding)
-            )
-            candidates = list(candidates[:SCAN])
-        else:
-            candidates = [claim for claim in self.recent() if claim.embedding]
-        if not candidates:
-            return []
-        scores = cosines(embedding, [claim.embedding for claim in candidates])
-        alike = [
-            Recalled(claim, "alike", float(score))
-            for claim, score in zip(candidates, scores, strict=True)
-            if score >= ALIKE
-        ]
-        return sorted(alike, key=lambda r: -r.score)
+def by_wording(text: str, candidates: Sequence[Claim]) -> list[Recalled]:
+    """The candidates with the same or a near-same wording as `text`, closest first."""
+    key = text.lower()
+    found: dict[int, Recalled] = {}
+    for claim in candidates:
+        if claim.pk in found:
+            continue
+        if claim.text.lower() == key:
+            found[claim.pk] = Recalled(claim, "same", 1.0)
+        elif (ratio := wording_ratio(claim.text, text)) >= NEAR_WORDING:
+            found[claim.pk] = Recalled(claim, "near", ratio)
+    return sorted(found.values(), key=lambda r: (-r.score, -r.claim.decided_at.timestamp()))
 
-    def recall(self, claim: Claim) -> list[Recalled]:
-        """What the claim panel shows: wording matches first, then meaning ones."""
-        found = self.by_wording(claim.text)
-        seen = {r.claim.pk for r in found}
-        found += [r for r in self.by_meaning(claim.embedding) if r.claim.pk not in seen]
-        return found[:SHOWN]
+
+def by_meaning(embedding: bytes, candidates: Sequence[Claim]) -> list[Recalled]:
+    """The candidates alike in meaning (cosine at least ALIKE), closest first."""
+    if not candidates:
+        return []
+    scores = cosines(embedding, [claim.embedding for claim in candidates])
+    alike = [
+        Recalled(claim, "alike", float(score))
+        for claim, score in zip(candidates, scores, strict=True)
+        if score >= ALIKE
+    ]
+    return sorted(alike, key=lambda r: -r.score)
 
 
 def recall(claim: Claim) -> list[Recalled]:
-    return Memory(article_id=claim.article_id).recall(claim)
+    """What the claim panel shows: decisions on the same or near-same wording, then on claims
+    alike in meaning; two queries at most, whatever the number of decided claims."""
+    read = _wording_candidates(claim.text, article_id=claim.article_id)
+    found = by_wording(claim.text, read)
+    alike = _meaning_candidates(claim.embedding, article_id=claim.article_id, read=read)
+    seen = {r.claim.pk for r in found}
+    found += [r for r in by_meaning(claim.embedding, alike) if r.claim.pk not in seen]
+    return found[:SHOWN]
 
 
 def remembered_suggestions(
@@ -203,10 +210,10 @@ def remembered_suggestions(
 ) -> list[Suggestion]:
     """The suggestions, each taken from an earlier decision on the same or near-same wording
     where there is one (reason code `decided-before`); meaning matches never suggest."""
-    memory = Memory(article_id=article_id)
     out = []
     for suggestion in suggestions:
-        match = next(iter(memory.by_wording(suggestion.text)), None)
+        candidates = _wording_candidates(suggestion.text, article_id=article_id)
+        match = next(iter(by_wording(suggestion.text, candidates)), None)
         out.append(suggestion if match is None else _from_decision(suggestion, match))
     return out
 
