@@ -1,12 +1,15 @@
 """Claim memory: what editors decided on the same claim, or one alike, in other articles.
 
 Three kinds of match, strongest first:
-* the same wording (case aside), looked up exactly;
+* the same wording (the same words; case, spacing and punctuation aside): the only kind that
+  becomes a suggestion (reason code `decided-before`);
 * a near-same wording (difflib ratio of the normalised texts at least NEAR_WORDING), found on
   PostgreSQL through a pg_trgm GIN index, on SQLite among the RECENT latest decisions;
 * alike in meaning (cosine of the stored sentence embeddings at least ALIKE), among at most
-  SCAN decided claims of the same few embedding cells. The embedder puts "rose" and "fell" at
-  0.90, so a meaning match is shown for the editor to judge and never becomes a suggestion.
+  SCAN decided claims of the same few embedding cells.
+"Turnout rose sharply" and "Turnout fell sharply" are 0.90 alike by difflib, and the embedder
+puts "rose" and "fell" at cosine 0.90: near and alike matches are shown for the editor to
+judge and never become suggestions.
 
 Each lookup is bounded whatever the number of decided claims: one indexed query for the
 wording and, on PostgreSQL, one for the meaning.
@@ -40,11 +43,13 @@ CANDIDATES = 10
 # Embedding cells: the sign pattern of CELL_BITS fixed random projections (random-hyperplane
 # hashing). A lookup reads the claim's cell and PROBES neighbours across its least sure bits.
 CELL_BITS = 14
-PROBES = 6
+PROBES = 8
 SCAN = 400
 RECENT = 300
 SHOWN = 3
-CONFIDENCE = {"same": 0.9, "near": 0.8}
+# A remembered decision's confidence as a suggestion: an editor's call on the same words
+# about another article (whose sources may differ).
+CONFIDENCE = 0.9
 WORD = re.compile(r"\w+")
 
 
@@ -57,8 +62,8 @@ class Recalled:
     score: float
 
     @property
-    def wording(self) -> bool:
-        return self.kind in CONFIDENCE
+    def suggests(self) -> bool:
+        return self.kind == "same"
 
 
 def normalised(text: str) -> str:
@@ -164,17 +169,18 @@ def _meaning_candidates(
     if not _on_postgresql():
         return [claim for claim in read if claim.embedding]
     cells = probe_cells(embedding)
-    return list(_decided(article_id=article_id).filter(embedding_cell__in=cells)[:SCAN])
+    # Unordered, so the scan stops at SCAN rows however full the cells are.
+    return list(_decided(article_id=article_id).filter(embedding_cell__in=cells).order_by()[:SCAN])
 
 
 def by_wording(text: str, candidates: Sequence[Claim]) -> list[Recalled]:
     """The candidates with the same or a near-same wording as `text`, closest first."""
-    key = text.lower()
+    words = normalised(text)
     found: dict[int, Recalled] = {}
     for claim in candidates:
         if claim.pk in found:
             continue
-        if claim.text.lower() == key:
+        if normalised(claim.text) == words:
             found[claim.pk] = Recalled(claim, "same", 1.0)
         elif (ratio := wording_ratio(claim.text, text)) >= NEAR_WORDING:
             found[claim.pk] = Recalled(claim, "near", ratio)
@@ -208,12 +214,12 @@ def recall(claim: Claim) -> list[Recalled]:
 def remembered_suggestions(
     *, article_id: int, suggestions: Sequence[Suggestion]
 ) -> list[Suggestion]:
-    """The suggestions, each taken from an earlier decision on the same or near-same wording
-    where there is one (reason code `decided-before`); meaning matches never suggest."""
+    """The suggestions, each taken from an earlier decision on the same wording where there
+    is one (reason code `decided-before`); near and meaning matches never suggest."""
     out = []
     for suggestion in suggestions:
         candidates = _wording_candidates(suggestion.text, article_id=article_id)
-        match = next(iter(by_wording(suggestion.text, candidates)), None)
+        match = next((r for r in by_wording(suggestion.text, candidates) if r.suggests), None)
         out.append(suggestion if match is None else _from_decision(suggestion, match))
     return out
 
@@ -222,14 +228,13 @@ def _from_decision(suggestion: Suggestion, match: Recalled) -> Suggestion:
     earlier = match.claim
     who = earlier.decided_by.get_username() if earlier.decided_by else "a removed user"
     when = f"{earlier.decided_at:%-d %b %Y}" if earlier.decided_at else "an earlier date"
-    wording = "this wording" if match.kind == "same" else "nearly this wording"
     return dataclasses.replace(
         suggestion,
         label=earlier.verdict,
-        confidence=CONFIDENCE[match.kind],
+        confidence=CONFIDENCE,
         reason_code=REASON_CODE,
         reason=(
-            f"{who} decided {wording} {Label(earlier.verdict).label.lower()} "
+            f"{who} decided this wording {Label(earlier.verdict).label.lower()} "
             f"in “{earlier.article.title}” on {when}."
         ),
     )
