@@ -4,7 +4,8 @@ Three kinds of match, strongest first:
 * the same wording (the same words; case, spacing and punctuation aside): the only kind that
   becomes a suggestion (reason code `decided-before`);
 * a near-same wording (difflib ratio of the normalised texts at least NEAR_WORDING), found on
-  PostgreSQL through a pg_trgm GIN index, on SQLite among the RECENT latest decisions;
+  PostgreSQL through a pg_trgm GIN index (claims sharing two of its three longest words, ranked
+  by trigram similarity), on SQLite among the RECENT latest decisions;
 * alike in meaning (cosine of the stored sentence embeddings at least ALIKE), among at most
   SCAN decided claims of the same few embedding cells.
 "Turnout rose sharply" and "Turnout fell sharply" are 0.90 alike by difflib, and the embedder
@@ -24,6 +25,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import combinations
 
 import numpy as np
 from django.contrib.postgres.search import TrigramSimilarity
@@ -37,8 +39,10 @@ from claims.models import Claim, Label
 REASON_CODE = "decided-before"
 NEAR_WORDING = 0.9
 ALIKE = 0.85
-# pg_trgm similarity at which a decided claim is a candidate for the difflib check.
-TRIGRAM_CANDIDATE = 0.5
+# pg_trgm similarity at which a decided claim is a candidate for the difflib check (and
+# pg_trgm.similarity_threshold, set in settings.py, for `%` on short claims).
+TRIGRAM_CANDIDATE = 0.6
+DISTINCTIVE = 3
 CANDIDATES = 10
 # Embedding cells: the sign pattern of CELL_BITS fixed random projections (random-hyperplane
 # hashing). A lookup reads the claim's cell and PROBES neighbours across its least sure bits.
@@ -128,20 +132,38 @@ def _decided(*, article_id: int) -> QuerySet[Claim]:
     )
 
 
+def distinctive_words(text: str) -> list[str]:
+    """The claim's DISTINCTIVE longest words: likely rare, so their trigrams are selective."""
+    words = {word for word in WORD.findall(text.lower()) if len(word) >= 4}
+    return sorted(words, key=lambda word: (-len(word), word))[:DISTINCTIVE]
+
+
 def _on_postgresql() -> bool:
     return connections[Claim.objects.db].vendor == "postgresql"
 
 
 def _wording_candidates(text: str, *, article_id: int) -> list[Claim]:
+    return list(wording_query(text, article_id=article_id))
+
+
+def wording_query(text: str, *, article_id: int) -> QuerySet[Claim]:
     """Decided claims that may have the same or a near-same wording: on PostgreSQL those the
     trigram index finds; on SQLite the exact ones (indexed) and the RECENT latest decisions."""
     key = text.lower()
     decided = _decided(article_id=article_id)
     if _on_postgresql():
-        # `%` finds candidates through the GIN index (at pg_trgm's threshold, 0.3 unless
-        # set); the similarity floor then keeps few for the difflib check.
-        return list(
-            decided.filter(text_key__trigram_similar=key)
+        words = distinctive_words(text)
+        if len(words) < 2:  # a short claim: few trigrams, so `%` itself is quick
+            near = Q(text_key__trigram_similar=key)
+        else:
+            # A near-same wording keeps all but one of them: claims with any two, each pair a
+            # LIKE that the trigram index answers from a few rare trigrams. (`%` on a whole
+            # sentence reads the posting lists of all its common trigrams: ~300 ms at 200k.)
+            near = Q()
+            for a, b in combinations(words, 2):
+                near |= Q(text_key__contains=a) & Q(text_key__contains=b)
+        return (
+            decided.filter(near)
             .annotate(trigram=TrigramSimilarity("text_key", key))
             .filter(trigram__gte=TRIGRAM_CANDIDATE)
             .order_by("-trigram", "-decided_at")[:CANDIDATES]
@@ -152,7 +174,7 @@ def _wording_candidates(text: str, *, article_id: int) -> list[Claim]:
         .order_by("-decided_at", "-pk")
         .values("pk")[:RECENT]
     )
-    return list(
+    return (
         decided.filter(Q(text_key=key) | Q(pk__in=recent))
         .alias(exact=Case(When(text_key=key, then=1), default=0))
         .order_by("-exact", "-decided_at", "-pk")[: RECENT + CANDIDATES]
@@ -168,9 +190,14 @@ def _meaning_candidates(
         return []
     if not _on_postgresql():
         return [claim for claim in read if claim.embedding]
+    return list(meaning_query(embedding, article_id=article_id))
+
+
+def meaning_query(embedding: bytes, *, article_id: int) -> QuerySet[Claim]:
+    """At most SCAN decided claims of the embedding's cells (PostgreSQL)."""
     cells = probe_cells(embedding)
     # Unordered, so the scan stops at SCAN rows however full the cells are.
-    return list(_decided(article_id=article_id).filter(embedding_cell__in=cells).order_by()[:SCAN])
+    return _decided(article_id=article_id).filter(embedding_cell__in=cells).order_by()[:SCAN]
 
 
 def by_wording(text: str, candidates: Sequence[Claim]) -> list[Recalled]:
