@@ -13,7 +13,7 @@ puts "rose" and "fell" at cosine 0.90: near and alike matches are shown for the 
 judge and never become suggestions.
 
 Each lookup is bounded whatever the number of decided claims: one indexed query for the
-wording and, on PostgreSQL, one for the meaning.
+wording and, on PostgreSQL, one for the meaning (and one for the details of what is alike).
 """
 
 from __future__ import annotations
@@ -162,8 +162,16 @@ def wording_query(text: str, *, article_id: int) -> QuerySet[Claim]:
             near = Q()
             for a, b in combinations(words, 2):
                 near |= Q(text_key__contains=a) & Q(text_key__contains=b)
+        # At most SCAN of them are ranked, however common the words turn out to be.
+        found = (
+            Claim.objects.exclude(verdict="")
+            .exclude(article_id=article_id)
+            .filter(near)
+            .order_by()
+            .values("pk")[:SCAN]
+        )
         return (
-            decided.filter(near)
+            decided.filter(pk__in=found)
             .annotate(trigram=TrigramSimilarity("text_key", key))
             .filter(trigram__gte=TRIGRAM_CANDIDATE)
             .order_by("-trigram", "-decided_at")[:CANDIDATES]
@@ -181,23 +189,35 @@ def wording_query(text: str, *, article_id: int) -> QuerySet[Claim]:
     )
 
 
-def _meaning_candidates(
-    embedding: bytes | None, *, article_id: int, read: list[Claim]
-) -> list[Claim]:
-    """Decided claims that may be alike in meaning: at most SCAN of the embedding's cells on
-    PostgreSQL; on SQLite those already `read` (the recent decisions)."""
+def meaning_query(embedding: bytes, *, article_id: int) -> QuerySet[Claim]:
+    """At most SCAN decided claims of the embedding's cells (PostgreSQL): ids and embeddings."""
+    cells = probe_cells(embedding)
+    # Unordered, so the scan stops at SCAN rows however full the cells are.
+    decided = Claim.objects.exclude(verdict="").exclude(article_id=article_id)
+    return decided.filter(embedding_cell__in=cells).order_by().values_list("pk", "embedding")[:SCAN]
+
+
+def _alike(embedding: bytes | None, *, article_id: int, read: list[Claim]) -> list[Recalled]:
+    """Decided claims alike in meaning (cosine at least ALIKE), closest first: on PostgreSQL
+    among at most SCAN of the embedding's cells, their details read only for the alike ones;
+    on SQLite among those already `read` (the recent decisions)."""
     if not embedding:
         return []
     if not _on_postgresql():
-        return [claim for claim in read if claim.embedding]
-    return list(meaning_query(embedding, article_id=article_id))
-
-
-def meaning_query(embedding: bytes, *, article_id: int) -> QuerySet[Claim]:
-    """At most SCAN decided claims of the embedding's cells (PostgreSQL)."""
-    cells = probe_cells(embedding)
-    # Unordered, so the scan stops at SCAN rows however full the cells are.
-    return _decided(article_id=article_id).filter(embedding_cell__in=cells).order_by()[:SCAN]
+        return by_meaning(embedding, [claim for claim in read if claim.embedding])
+    rows = list(meaning_query(embedding, article_id=article_id))
+    if not rows:
+        return []
+    scores = cosines(embedding, [vector for _, vector in rows])
+    alike = {
+        pk: float(score) for (pk, _), score in zip(rows, scores, strict=True) if score >= ALIKE
+    }
+    if not alike:
+        return []
+    found = _decided(article_id=article_id).filter(pk__in=alike)
+    return sorted(
+        (Recalled(claim, "alike", alike[claim.pk]) for claim in found), key=lambda r: -r.score
+    )
 
 
 def by_wording(text: str, candidates: Sequence[Claim]) -> list[Recalled]:
@@ -229,12 +249,13 @@ def by_meaning(embedding: bytes, candidates: Sequence[Claim]) -> list[Recalled]:
 
 def recall(claim: Claim) -> list[Recalled]:
     """What the claim panel shows: decisions on the same or near-same wording, then on claims
-    alike in meaning; two queries at most, whatever the number of decided claims."""
+    alike in meaning. Whatever the number of decided claims: one query on SQLite; on
+    PostgreSQL two, and a third when something alike is found."""
     read = _wording_candidates(claim.text, article_id=claim.article_id)
     found = by_wording(claim.text, read)
-    alike = _meaning_candidates(claim.embedding, article_id=claim.article_id, read=read)
     seen = {r.claim.pk for r in found}
-    found += [r for r in by_meaning(claim.embedding, alike) if r.claim.pk not in seen]
+    alike = _alike(claim.embedding, article_id=claim.article_id, read=read)
+    found += [r for r in alike if r.claim.pk not in seen]
     return found[:SHOWN]
 
 
