@@ -259,3 +259,15 @@ def test_a_corrected_version_is_reannotated_with_verdicts_carried_over(editor_cl
     assert [c.verdict for c in claims] == ["sourced", "disputed", ""]
     assert claims[1].text_changed
     assert all(c.embedding and len(c.embedding) == 384 for c in claims)
+
+
+def test_undo_skips_the_verdict_of_a_claim_a_correction_removed(decided, editor):
+    from claims.verdicts import undo_last
+
+    gone = decided.claims.get(position=3)  # the last one decided
+    correct(decided, CORRECTED, editor)
+    outcome = undo_last(article=decided, editor=editor)
+    assert [change.claim.text for change in outcome.changes] == [
+        "The mayor said that 300 homes would be built."
+    ]
+    assert Claim.with_removed.get(pk=gone.pk).verdict == "opinion"

@@ -19,6 +19,8 @@ ENDPOINTS = [
     ("articles:upload", "post", "editor"),
     ("articles:sources", "post", "editor"),
     ("articles:reannotate", "post", "editor"),
+    ("articles:versions", "get", "viewer"),
+    ("articles:add_version", "post", "editor"),
     ("claims:review", "get", "viewer"),
     ("claims:mark", "post", "editor"),
     ("claims:undo", "post", "editor"),
