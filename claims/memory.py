@@ -262,18 +262,23 @@ def recall(claim: Claim) -> list[Recalled]:
 def remembered_suggestions(
     *, article_id: int, suggestions: Sequence[Suggestion]
 ) -> list[Suggestion]:
-    """The suggestions, each taken from an earlier decision on the same wording where there
-    is one (reason code `decided-before`); near and meaning matches never suggest."""
-    out = []
-    for suggestion in suggestions:
-        candidates = _wording_candidates(suggestion.text, article_id=article_id)
-        match = next((r for r in by_wording(suggestion.text, candidates) if r.suggests), None)
-        out.append(suggestion if match is None else _from_decision(suggestion, match))
-    return out
+    """The suggestions, each taken from the latest decision in another article on the same
+    text (case aside) where there is one (reason code `decided-before`); one query for the
+    whole article. Near and meaning matches never suggest."""
+    keys = {suggestion.text.lower() for suggestion in suggestions}
+    latest: dict[str, Claim] = {}
+    decided = _decided(article_id=article_id).filter(text_key__in=keys)
+    for claim in decided.order_by("-decided_at", "-pk"):
+        latest.setdefault(claim.text.lower(), claim)
+    return [
+        _from_decision(suggestion, earlier)
+        if (earlier := latest.get(suggestion.text.lower()))
+        else suggestion
+        for suggestion in suggestions
+    ]
 
 
-def _from_decision(suggestion: Suggestion, match: Recalled) -> Suggestion:
-    earlier = match.claim
+def _from_decision(suggestion: Suggestion, earlier: Claim) -> Suggestion:
     who = earlier.decided_by.get_username() if earlier.decided_by else "a removed user"
     when = f"{earlier.decided_at:%-d %b %Y}" if earlier.decided_at else "an earlier date"
     return dataclasses.replace(

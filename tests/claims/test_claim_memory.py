@@ -250,3 +250,15 @@ def test_embeddings_are_stored_int8_with_their_cell(make_article):
     assert memory.cosines(to_int8(vector), [claim.embedding])[0] > 0.999
     probes = memory.probe_cells(to_int8(vector))
     assert probes[0] == claim.embedding_cell and len(set(probes)) == memory.PROBES + 1
+
+
+def test_pre_annotation_reads_earlier_decisions_in_one_query(
+    decide, make_article, django_assert_num_queries
+):
+    decide(CLAIM, label="opinion")
+    article = make_article(body=CLAIM)
+    many = [suggest(f"Claim number {n} is here.") for n in range(50)] + [suggest(CLAIM)]
+    with django_assert_num_queries(1):
+        suggestions = memory.remembered_suggestions(article_id=article.pk, suggestions=many)
+    assert [s.reason_code for s in suggestions].count("decided-before") == 1
+    assert suggestions[-1].label == "opinion"
