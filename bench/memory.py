@@ -136,6 +136,13 @@ def load(rows: int) -> None:
     words, zipf = vocabulary(rng)
     labels = ["sourced", "disputed", "opinion"]
     decided_at = datetime(2026, 3, 1, tzinfo=UTC)
+    # Built once after the load rather than row by row: minutes fewer at a million.
+    indexes = [
+        i for i in Claim._meta.indexes if i.name in {"claim_decided_trgm", "claim_decided_cell"}
+    ]
+    with connection.schema_editor() as schema:
+        for index in indexes:
+            schema.remove_index(Claim, index)
     connection.ensure_connection()
     with (
         connection.connection.cursor() as cursor,
@@ -158,6 +165,9 @@ def load(rows: int) -> None:
                     "embedding_cell": memory.cell_of(embedding),
                 }
                 copy.write_row([articles[n // PER_ARTICLE].pk, *row.values(), *other_values])
+    with connection.schema_editor() as schema:
+        for index in indexes:
+            schema.add_index(Claim, index)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE claims_claim")
     print(f"loaded {rows:,} decided claims in {time.perf_counter() - started:.0f} s")
