@@ -86,6 +86,12 @@ def add_version(*, article: Article, body: str, uploaded_by) -> ArticleVersion:
             number=latest.number + 1, body=body, uploaded_by=uploaded_by
         )
         enqueue_annotation(article)
+        # Their evidence points into the old text: check them against the new one.
+        for citing in article.cited_by.exclude(
+            status__in=[Article.Status.QUEUED, Article.Status.ANNOTATING]
+        ):
+            citing.queue_annotation()
+            enqueue_annotation(citing)
     return version
 
 

@@ -75,6 +75,19 @@ def test_editor_uploads_a_corrected_version_which_is_queued_for_annotation(
     assert versions[1].uploaded_by.username == "amira"
 
 
+def test_articles_citing_a_corrected_one_are_checked_against_its_new_text(
+    editor, decided, make_article, django_capture_on_commit_callbacks
+):
+    from articles.services import add_version
+
+    citing = make_article(sources=[decided])
+    with django_capture_on_commit_callbacks() as callbacks:
+        add_version(article=decided, body=CORRECTED, uploaded_by=editor)
+    citing.refresh_from_db()
+    assert citing.status == Article.Status.QUEUED
+    assert len(callbacks) == 2
+
+
 def test_a_corrected_version_is_read_from_a_file_as_an_upload_is(editor_client, decided):
     page = b"<html><body><p>The council approved the budget on Tuesday.</p></body></html>"
     upload = SimpleUploadedFile("fixed.html", page, content_type="text/html")
