@@ -4,8 +4,8 @@ Three kinds of match, strongest first:
 * the same wording (the same words; case, spacing and punctuation aside): the only kind that
   becomes a suggestion (reason code `decided-before`);
 * a near-same wording (difflib ratio of the normalised texts at least NEAR_WORDING), found on
-  PostgreSQL through a pg_trgm GIN index (claims sharing two of its three longest words, ranked
-  by trigram similarity), on SQLite among the RECENT latest decisions;
+  PostgreSQL through a pg_trgm GIN index (claims with its three longest words, else with two of
+  them, ranked by trigram similarity), on SQLite among the RECENT latest decisions;
 * alike in meaning (cosine of the stored sentence embeddings at least ALIKE), among at most
   SCAN decided claims of the same few embedding cells.
 "Turnout rose sharply" and "Turnout fell sharply" are 0.90 alike by difflib, and the embedder
@@ -13,7 +13,8 @@ puts "rose" and "fell" at cosine 0.90: near and alike matches are shown for the 
 judge and never become suggestions.
 
 Each lookup is bounded whatever the number of decided claims: one indexed query for the
-wording and, on PostgreSQL, one for the meaning (and one for the details of what is alike).
+wording (on PostgreSQL a second when the first finds nothing) and, on PostgreSQL, one for the
+meaning (and one for the details of what is alike).
 """
 
 from __future__ import annotations
@@ -143,10 +144,14 @@ def _on_postgresql() -> bool:
 
 
 def _wording_candidates(text: str, *, article_id: int) -> list[Claim]:
-    return list(wording_query(text, article_id=article_id))
+    found = list(wording_query(text, article_id=article_id))
+    if not found and _on_postgresql() and len(distinctive_words(text)) == DISTINCTIVE:
+        # None has all of its longest words: one of them may be what changed.
+        found = list(wording_query(text, article_id=article_id, all_words=False))
+    return found
 
 
-def wording_query(text: str, *, article_id: int) -> QuerySet[Claim]:
+def wording_query(text: str, *, article_id: int, all_words: bool = True) -> QuerySet[Claim]:
     """Decided claims that may have the same or a near-same wording: on PostgreSQL those the
     trigram index finds; on SQLite the exact ones (indexed) and the RECENT latest decisions."""
     key = text.lower()
@@ -155,10 +160,14 @@ def wording_query(text: str, *, article_id: int) -> QuerySet[Claim]:
         words = distinctive_words(text)
         if len(words) < 2:  # a short claim: few trigrams, so `%` itself is quick
             near = Q(text_key__trigram_similar=key)
-        else:
-            # A near-same wording keeps all but one of them: claims with any two, each pair a
-            # LIKE that the trigram index answers from a few rare trigrams. (`%` on a whole
-            # sentence reads the posting lists of all its common trigrams: ~300 ms at 200k.)
+        elif all_words:
+            # The claim's longest words (likely its rarest) as LIKEs, which the trigram index
+            # answers from their trigrams alone. (`%` on a whole sentence reads the posting
+            # lists of all its common trigrams: ~300 ms at 200,000 claims.)
+            near = Q()
+            for word in words:
+                near &= Q(text_key__contains=word)
+        else:  # any two of them
             near = Q()
             for a, b in combinations(words, 2):
                 near |= Q(text_key__contains=a) & Q(text_key__contains=b)
@@ -250,7 +259,7 @@ def by_meaning(embedding: bytes, candidates: Sequence[Claim]) -> list[Recalled]:
 def recall(claim: Claim) -> list[Recalled]:
     """What the claim panel shows: decisions on the same or near-same wording, then on claims
     alike in meaning. Whatever the number of decided claims: one query on SQLite; on
-    PostgreSQL two, and a third when something alike is found."""
+    PostgreSQL two to four (see the module's docstring)."""
     read = _wording_candidates(claim.text, article_id=claim.article_id)
     found = by_wording(claim.text, read)
     seen = {r.claim.pk for r in found}
