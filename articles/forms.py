@@ -286,3 +286,9 @@ def error_summary(*forms_and_formsets) -> list[tuple[str, str]]:
         for field in item:
             summary += [(field.auto_id, f"{field.label}: {e}") for e in field.errors]
     return summary
+
+
+class VersionForm(TextOrFileForm):
+    """A corrected text of an article, pasted or uploaded, read exactly as an upload is."""
+
+    what = "corrected version"

@@ -200,6 +200,28 @@ class Article(models.Model):
         )
         return claimed == 1
 
+    def take_new_text(self, body: str) -> bool:
+        """Replace the text and, for an article to check, queue its annotation, unless a run is
+        under way (it would store suggestions for the old text); returns whether it was
+        replaced. A source is never annotated: only its text changes."""
+        # The stored split of the old text is no use as a source any more.
+        change = {"body": body, "prepared_source": None, "prepared_version": ""}
+        if self.is_source:
+            replaced = Article.objects.filter(pk=self.pk).update(**change)
+        else:
+            replaced = Article.objects.filter(
+                pk=self.pk, status__in=[self.Status.READY, self.Status.FAILED]
+            ).update(
+                **change,
+                status=self.Status.QUEUED,
+                status_message="",
+                queued_at=timezone.now(),
+                annotation_started_at=None,
+            )
+        if replaced:
+            self.refresh_from_db()
+        return bool(replaced)
+
     def mark_ready(self) -> None:
         self.status = self.Status.READY
         self.status_message = ""
@@ -210,3 +232,25 @@ class Article(models.Model):
         self.status = self.Status.FAILED
         self.status_message = message[:2000]
         self.save(update_fields=["status", "status_message"])
+
+
+class ArticleVersion(models.Model):
+    """One text an article has had. The first correction also records the original text as
+    version 1, so an article never corrected has no rows here."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    body = models.TextField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["article", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="article_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} (version {self.number})"

@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from articles.models import Article
+from articles.models import Article, ArticleVersion
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +114,40 @@ def reannotate(*, article: Article) -> None:
     with transaction.atomic():
         article.queue_annotation()
         enqueue_annotation(article)
+
+
+class VersionRefused(ValueError):
+    """A corrected version that was not taken; the message says why."""
+
+
+def add_version(*, article: Article, body: str, uploaded_by) -> ArticleVersion:
+    """Make `body` the article's text, keeping the earlier ones, and pre-annotate it again;
+    the annotation carries verdicts over to the claims that are still there."""
+    if body == article.body:
+        raise VersionRefused("No change: this text is the current version; nothing was re-run.")
+    with transaction.atomic():
+        old_body, old_at = article.body, article.uploaded_at
+        if not article.take_new_text(body):
+            raise VersionRefused(
+                "Pre-annotation is under way: upload the corrected version once it has finished."
+            )
+        latest = article.versions.order_by("-number").first()
+        if latest is None:  # the first correction: keep the original as version 1
+            latest = article.versions.create(
+                number=1, body=old_body, uploaded_by=article.uploaded_by, uploaded_at=old_at
+            )
+        version = article.versions.create(
+            number=latest.number + 1, body=body, uploaded_by=uploaded_by
+        )
+        if not article.is_source:
+            enqueue_annotation(article)
+        # Their evidence points into the old text: check them against the new one.
+        for citing in article.cited_by.exclude(
+            status__in=[Article.Status.QUEUED, Article.Status.ANNOTATING]
+        ):
+            citing.queue_annotation()
+            enqueue_annotation(citing)
+    return version
 
 
 def enqueue_annotation(article: Article) -> None:

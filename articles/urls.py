@@ -14,4 +14,6 @@ urlpatterns = [
     path("articles/<int:pk>/archive/", views.archive, name="archive"),
     path("articles/<int:pk>/restore/", views.restore, name="restore"),
     path("articles/<int:pk>/delete/", views.delete, name="delete"),
+    path("articles/<int:pk>/versions/", views.versions, name="versions"),
+    path("articles/<int:pk>/versions/new/", views.add_version, name="add_version"),
 ]

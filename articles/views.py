@@ -15,11 +15,13 @@ from articles.forms import (
     ArticleUploadForm,
     NewSourceFormSet,
     SourcesForm,
+    VersionForm,
     error_summary,
     new_sources_from,
 )
 from articles.models import Article
 from articles.search import nearest_page, picker_context, rows_of
+from articles.versions import versions_context
 
 PAGE_SIZE = 25
 # Lists never show an article's text or its stored embeddings.
@@ -169,3 +171,35 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"article": article, "citers": citers, "goes": services.what_goes_with(article)}
     refused = bool(citers) and request.method == "POST"
     return render(request, "articles/delete.html", context, status=409 if refused else 200)
+
+
+@require_GET
+@permission_required("articles.view_article", raise_exception=True)
+def versions(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(Article.objects.defer("prepared_source"), pk=pk)
+    return render(request, "articles/versions.html", versions_context(article, request.GET))
+
+
+@require_POST
+@permission_required("articles.change_article", raise_exception=True)
+def add_version(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(Article.objects.defer("prepared_source"), pk=pk)
+    form = VersionForm(request.POST, request.FILES)
+    status = 400
+    if form.is_valid():
+        try:
+            version = services.add_version(
+                article=article, body=form.cleaned_data["body"], uploaded_by=request.user
+            )
+        except services.VersionRefused as exc:
+            form.add_error(None, str(exc))
+            status = 409 if article.is_pending else 400
+        else:
+            messages.success(
+                request,
+                f"Version {version.number} saved; pre-annotation is queued. Verdicts carry over "
+                "to the claims whose text is unchanged or nearly so.",
+            )
+            return redirect(reverse("articles:versions", args=[article.pk]))
+    context = versions_context(article, request.GET, form=form)
+    return render(request, "articles/versions.html", context, status=status)

@@ -6,8 +6,10 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from articles.models import Article
@@ -20,6 +22,15 @@ class Label(models.TextChoices):
 
 
 LABEL_VALUES = [value for value, _ in Label.choices]
+
+
+class CurrentClaimManager(models.Manager):
+    """The claims of the articles' current texts. A claim a corrected version dropped is kept
+    for its verdict and history (Claim.with_removed reaches it) but is no longer listed,
+    counted, exported or decided."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(removed_in_version__isnull=True)
 
 
 class Claim(models.Model):
@@ -48,10 +59,51 @@ class Claim(models.Model):
     # so two editors on one claim never lose an update silently.
     version = models.PositiveIntegerField(default=0)
 
+    # Corrected versions: the text a carried-over verdict was given on, when a near-identical
+    # claim of the new version took it over (cleared by the next verdict); and the version
+    # whose text no longer has the claim.
+    decided_text = models.TextField(blank=True)
+    removed_in_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    # Claim memory: the wording as looked up (the database computes it, so every writer keeps
+    # it in step), and the sentence embedding, int8 (384 bytes), with its coarse cell.
+    text_key = models.GeneratedField(
+        expression=Lower("text"), output_field=models.TextField(), db_persist=True
+    )
+    embedding = models.BinaryField(null=True, editable=False)
+    embedding_cell = models.PositiveSmallIntegerField(null=True, editable=False)
+
+    with_removed = models.Manager()
+    objects = CurrentClaimManager()
+
     class Meta:
         ordering = ["article", "position"]
+        default_manager_name = "objects"
+        indexes = [
+            # PostgreSQL only (see the migration): near-wording lookups among decided claims.
+            GinIndex(
+                OpClass("text_key", name="gin_trgm_ops"),
+                name="claim_decided_trgm",
+                condition=~Q(verdict="") & Q(removed_in_version__isnull=True),
+            ),
+            # SQLite only: exact wording (a B-tree on PostgreSQL would refuse long texts).
+            models.Index(
+                fields=["text_key"],
+                name="claim_decided_text",
+                condition=~Q(verdict="") & Q(removed_in_version__isnull=True),
+            ),
+            models.Index(
+                fields=["embedding_cell"],
+                name="claim_decided_cell",
+                condition=~Q(verdict="") & Q(removed_in_version__isnull=True),
+            ),
+        ]
         constraints = [
-            models.UniqueConstraint(fields=["article", "position"], name="claim_position_unique"),
+            models.UniqueConstraint(
+                fields=["article", "position"],
+                condition=Q(removed_in_version__isnull=True),
+                name="claim_position_unique",
+            ),
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="claim_span_not_empty"),
             models.CheckConstraint(
                 condition=Q(confidence__gte=0) & Q(confidence__lte=1), name="claim_confidence_0_1"
@@ -71,6 +123,11 @@ class Claim(models.Model):
     def shown_label(self) -> str:
         """What the highlight shows: the verdict once decided, else the suggestion."""
         return self.verdict or self.suggested_label
+
+    @property
+    def text_changed(self) -> bool:
+        """Whether the verdict was given on a slightly different wording (an earlier version)."""
+        return bool(self.decided_text)
 
     def set_verdict(
         self,
@@ -102,6 +159,7 @@ class Claim(models.Model):
                 note=note,
                 decided_by=decided_by,
                 decided_at=decided_at,
+                decided_text="",  # decided on the text as it now stands
                 version=F("version") + 1,
             )
             if not updated:
@@ -119,6 +177,7 @@ class Claim(models.Model):
             )
         self.verdict, self.note = label, note
         self.decided_by, self.decided_at = decided_by, decided_at
+        self.decided_text = ""
         self.version = seen_version + 1
         return change
 

@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString
 from articles.models import Article
 from articles.search import picker_context
 from claims.forms import ReviewFilterForm
+from claims.memory import recall
 from claims.models import Claim, Label
 from claims.verdicts import split_points
 
@@ -29,6 +30,7 @@ CONTEXT = 160
 SAME = '<span class="same">{}</span>'
 OOB = ' hx-swap-oob="true"'
 DIFFERS = '<mark class="differs">{}</mark>'
+CHANGED = '<span class="badge outline text-changed">text changed since decided</span> '
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,7 @@ def claim_row(claim: Claim, select_url: str, *, oob: bool = False) -> str:
         f'{OOB if oob else ""}><a href="{url}#detail" hx-get="{url}">'
         f'<span class="position">#{claim.position}</span> '
         f'<span class="badge{badge} label-{label}">{called}</span> '
+        f"{CHANGED if claim.decided_text else ''}"
         f'<span class="confidence">{round(claim.confidence * 100)}%</span> '
         f'<span class="snippet">{escape(text)}</span></a></li>'
     )
@@ -154,6 +157,8 @@ def article_html(body: str, claims: list[Claim], select_url: str) -> SafeString:
     cursor = 0
     for claim in sorted(claims, key=lambda c: c.start):
         if claim.start < cursor:  # overlapping spans (a kept old claim): show it once
+            continue
+        if body[claim.start : claim.end] != claim.text:  # of the previous text, until re-run
             continue
         pieces.append(escape(body[cursor : claim.start]))
         pieces.append(claim_span(claim, select_url))
@@ -271,6 +276,7 @@ def detail_context(
         )
         claim.split_choices = split_choices(claim)
         claim.has_next = has_next
+        claim.memory = recall(claim)
     return {
         "claim": claim,
         "filters": urlencode(filters),

@@ -38,7 +38,10 @@ def undo_last(*, article: Article, editor) -> Outcome:
     )
     standing = (
         VerdictChange.objects.filter(
-            claim__article=article, kind__in=[Kind.MARK, Kind.ACCEPT], undone_by__isnull=True
+            claim__article=article,
+            claim__removed_in_version__isnull=True,  # a correction dropped it: history only
+            kind__in=[Kind.MARK, Kind.ACCEPT],
+            undone_by__isnull=True,
         )
         .exclude(overwritten)
         .select_related("claim", "old_decided_by")

@@ -115,3 +115,8 @@ class Embedder:
                 out[idx] = pooled
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.clip(norms, 1e-12, None)
+
+
+def to_int8(vector: np.ndarray) -> bytes:
+    """A unit vector in DIM bytes: each component times 127, rounded (cosines stay within ~1%)."""
+    return np.clip(np.rint(np.asarray(vector) * 127), -127, 127).astype(np.int8).tobytes()

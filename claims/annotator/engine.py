@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from . import checks as C
-from .embed import DIM, MODEL_ID, Embedder
+from .embed import DIM, MODEL_ID, Embedder, to_int8
 from .segment import MAX_CLAIM_CHARS, Sentence, split_claims
 
 LABELS = ("sourced", "disputed", "opinion")
@@ -74,6 +74,8 @@ class Suggestion:
     reason_code: str
     reason: str
     evidence: tuple[Evidence, ...]
+    # The claim's sentence embedding as int8 bytes (DIM of them), kept for claim memory.
+    embedding: bytes = b""
 
 
 class PreparedSource:
@@ -821,7 +823,15 @@ class Annotator:
                 reason = f"{reason} {c.note}"
             out.append(
                 Suggestion(
-                    c.start, c.end, c.text, label, float(min(max(conf, 0.0), 1.0)), code, reason, ev
+                    c.start,
+                    c.end,
+                    c.text,
+                    label,
+                    float(min(max(conf, 0.0), 1.0)),
+                    code,
+                    reason,
+                    ev,
+                    embedding=to_int8(embs[i]),
                 )
             )
         return out

@@ -94,6 +94,6 @@ def test_fresh_suggestions_recount(article, editor):
 def test_the_data_migration_counts_existing_claims(article, editor):
     article.claims.first().set_verdict(label="opinion", note="", editor=editor)
     Article.objects.update(claim_count=0, decided_count=0, opinion_count=0)
-    migration = importlib.import_module("articles.migrations.0005_article_kind_archive_counters")
+    migration = importlib.import_module("articles.migrations.0004_article_kind_archive_counters")
     migration.fill_counters(apps, None)
     assert counts(article) == (2, 1, 0, 0, 1)

@@ -194,7 +194,8 @@ def test_review_query_count_does_not_grow_with_claims(
         start += len(text) + 1
     article.claims.first().set_verdict(label="sourced", note="", editor=article.uploaded_by)
     # session (unless cached), user and role (one query each, then cached), article, claims,
-    # sources, overall figures, selected history (the source picker lists no candidates)
-    with django_assert_num_queries(session_lookups + 7):
+    # sources, overall figures, selected history (the source picker lists no candidates),
+    # decided before elsewhere
+    with django_assert_num_queries(session_lookups + 8):
         response = editor_client.get(review_url(article))
     assert response.content.decode().count('class="row ') == claims

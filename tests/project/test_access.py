@@ -26,6 +26,8 @@ ENDPOINTS = [
     ("articles:restore", "post", "editor"),
     ("articles:delete", "get", "admin"),
     ("articles:delete", "post", "admin"),
+    ("articles:versions", "get", "viewer"),
+    ("articles:add_version", "post", "editor"),
     ("claims:review", "get", "viewer"),
     ("claims:mark", "post", "editor"),
     ("claims:undo", "post", "editor"),

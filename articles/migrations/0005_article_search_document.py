@@ -38,6 +38,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0005_article_kind_archive_counters")]
+    dependencies = [("articles", "0004_article_kind_archive_counters")]
 
     operations = [migrations.RunPython(forward, backward)]
