@@ -47,6 +47,8 @@ bench: install
 	$(DEV_ENV) $(BIN)/python -m bench.adversarial
 	# 100,000 articles and 5,000,000 claims in a scratch database (LIBRARY_BENCH_DATABASE_URL).
 	$(DEV_ENV) $(BIN)/python -m bench.library $(LIBRARY_BENCH_ARGS)
+	# 1,000,000 decided claims for the claim-memory lookup (MEMORY_BENCH_ARGS="--rows 200000").
+	$(DEV_ENV) $(BIN)/python -m bench.memory $(MEMORY_BENCH_ARGS)
 
 # Production settings under gunicorn on loopback, on a scratch database (LOAD_DATABASE_URL); needs wrk.
 loadtest: install

@@ -84,9 +84,9 @@ def load(rows: int) -> None:
         "article_id", "position", "start", "end", "text", "suggested_label", "confidence",
         "reason_code", "reason", "evidence", "verdict", "note", "decided_by_id", "decided_at",
     ]  # fmt: skip
-    # Columns other engineers add get their model default.
-    fields = {field.column: field for field in Claim._meta.concrete_fields}
-    others = [c.name for c in table if c.name not in mine and c.name != "id"]
+    # Columns other engineers add get their model default; generated ones are the database's.
+    fields = {f.column: f for f in Claim._meta.concrete_fields if not f.generated}
+    others = [c.name for c in table if c.name in fields and c.name not in [*mine, "id"]]
     other_values = [fields[name].get_default() for name in others]
     columns = ", ".join(f'"{name}"' for name in mine + others)
     rng = random.Random(1)

@@ -70,7 +70,7 @@ def _copy(connection, model, rows, columns: list[str]) -> None:
     those the model does not declare, such as the search document, are left to the database)."""
     with connection.cursor() as cursor:
         table = connection.introspection.get_table_description(cursor, model._meta.db_table)
-    fields = {field.column: field for field in model._meta.concrete_fields}
+    fields = {f.column: f for f in model._meta.concrete_fields if not f.generated}
     others = [c.name for c in table if c.name in fields and c.name not in [*columns, "id"]]
     defaults = [fields[name].get_default() for name in others]
     names = ", ".join(f'"{name}"' for name in ["id", *columns, *others])
