@@ -202,9 +202,12 @@ def test_two_filter_changes_20_ms_apart_both_apply(page):
     settled(page)
     assert page.input_value("#id_state") == "undecided"
     assert page.input_value("#id_sort") == "confidence"
-    shown = [int(pk) for pk in page.eval_on_selector_all(
-        "#claim-list li[data-claim-id]", "rows => rows.map(r => r.dataset.claimId)"
-    )]
+    shown = [
+        int(pk)
+        for pk in page.eval_on_selector_all(
+            "#claim-list li[data-claim-id]", "rows => rows.map(r => r.dataset.claimId)"
+        )
+    ]
     undecided = commentary.claims.filter(verdict="").order_by("confidence", "position")
     assert shown == [claim.pk for claim in undecided]
 
