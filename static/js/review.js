@@ -188,7 +188,9 @@
     if (!pane) return;
     const top = el.getBoundingClientRect().top - pane.getBoundingClientRect().top;
     if (top < 0 || top + el.offsetHeight > pane.clientHeight) {
-      pane.scrollTop += top - pane.clientHeight / 3;
+      // A third of the way down, or higher if that is what it takes to show it whole.
+      const room = Math.max(0, Math.min(pane.clientHeight / 3, pane.clientHeight - el.offsetHeight));
+      pane.scrollTop += top - room;
     }
   }
 
