@@ -79,7 +79,7 @@
     const all = rows();
     const index = all.findIndex((row) => row.dataset.claimId === id);
     const after = all.slice(index + 1).concat(all.slice(0, index + 1));
-    return show(after.find((row) => !row.dataset.decided) || document.getElementById(`claim-${id}`));
+    return show(after.find((row) => !row.classList.contains("decided")) || document.getElementById(`claim-${id}`));
   }
 
   let marking = false; // a key's verdict: it moves on itself

@@ -52,7 +52,8 @@ def test_review_page_highlights_each_claim_and_details_the_first_undecided(edito
     assert response.status_code == 200
     assert f'id="span-{sourced.pk}"' in page and f'id="span-{opinion.pk}"' in page
     assert f'id="claim-{sourced.pk}"' in page and f'id="claim-{opinion.pk}"' in page
-    assert "claim-span label-opinion suggested" in page
+    assert f'id="span-{opinion.pk}" href="{review_url(article)}?claim={opinion.pk}#detail"' in page
+    assert "claim-span label-opinion finding-opinion suggested" in page
     detail = '<section id="detail" class="detail label-sourced finding-sourced"'
     assert f'{detail} data-claim-id="{sourced.pk}"' in page
     assert "A source sentence says the same." in page
