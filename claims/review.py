@@ -118,61 +118,22 @@ class Listed:
 
 LISTED_FIELDS = [f.name for f in fields(Listed)]
 # Words too common to be worth marking as shared by a claim and its evidence.
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "but",
-        "by",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "he",
-        "her",
-        "his",
-        "i",
-        "in",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "our",
-        "she",
-        "so",
-        "than",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "they",
-        "this",
-        "to",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "which",
-        "who",
-        "will",
-        "with",
-        "would",
-        "you",
-    ]
-)
-NEGATIONS = frozenset(["not", "no", "never", "none", "nor", "neither", "nobody", "nothing", "t"])
+# fmt: off
+STOP_WORDS = frozenset([
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had", "has",
+    "have", "he", "her", "his", "i", "in", "is", "it", "its", "of", "on", "or", "our", "she",
+    "so", "than", "that", "the", "their", "them", "then", "there", "they", "this", "to", "was",
+    "we", "were", "what", "when", "which", "who", "will", "with", "would", "you",
+])
+# fmt: on
+# Negations, with the first halves of contractions ("didn't" is read as "didn", "t").
+# fmt: off
+NEGATIONS = frozenset([
+    "not", "no", "never", "none", "nor", "neither", "nobody", "nothing", "cannot", "didn",
+    "doesn", "don", "isn", "wasn", "aren", "weren", "won", "hasn", "haven", "hadn", "shouldn",
+    "wouldn", "couldn",
+])
+# fmt: on
 
 
 def desk_macros():

@@ -149,3 +149,8 @@ def test_the_source_view_refuses_post_and_a_missing_article(editor_client, make_
     source = make_article(body="First.")
     assert editor_client.post(reverse("claims:source", args=[source.pk])).status_code == 405
     assert editor_client.get(reverse("claims:source", args=[999])).status_code == 404
+
+
+def test_a_contracted_negation_is_marked_as_a_difference():
+    pieces = marked_words("The council didn't approve it.", "The council approved it.")
+    assert ("didn", "differs") in pieces and ("t", "differs") not in pieces
