@@ -132,7 +132,7 @@
 
   function markDraft(note) {
     const hint = note.closest("form")?.querySelector(".draft");
-    if (hint) hint.hidden = note.value === note.dataset.saved;
+    if (hint) hint.hidden = sessionStorage.getItem(draftKey(shownId())) === null;
   }
 
   document.addEventListener("input", (event) => {
