@@ -126,7 +126,8 @@
     const note = document.querySelector("#detail textarea[name=note]");
     if (!note) return;
     const draft = sessionStorage.getItem(draftKey(shownId()));
-    if (draft !== null && draft !== note.value) note.value = draft;
+    if (draft === note.dataset.saved) forget(shownId()); // saved meanwhile
+    else if (draft !== null) note.value = draft;
     markDraft(note);
   }
 
