@@ -22,7 +22,8 @@ def test_htmx_mark_saves_the_verdict_and_returns_the_card_with_oob_updates(
     editor_client, editor, claim, htmx_headers
 ):
     response = editor_client.post(
-        mark_url(claim), {"label": "disputed", "note": "Source says Tuesday.", "version": 0},
+        mark_url(claim),
+        {"label": "disputed", "note": "Source says Tuesday.", "version": 0},
         **htmx_headers,
     )
     page = response.content.decode()
