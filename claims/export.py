@@ -22,6 +22,7 @@ from django.db.models.functions import Greatest, NullIf, Substr
 from django.urls import reverse
 
 from claims.models import Label, VerdictChange
+from claims.reasons import finding_expression
 
 HEADER = [
     "article id",
@@ -40,6 +41,8 @@ HEADER = [
     "note",
     "editor",
     "decided at",
+    # The suggestion in words: a disputed one is either contradicted or not in the sources.
+    "suggested finding",
 ]
 # Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -128,10 +131,11 @@ def _csv_lines(claims: QuerySet) -> Iterator[str]:
         "note",
         "decided_by__username",
         "decided_at",
+        finding_expression(),
     )
     for row in rows.iterator(chunk_size=2000):
         (article_id, title, outlet, url, position, start, end, text, suggested) = row[:9]
-        (confidence, reason, evidence, verdict, note, editor, decided_at) = row[9:]
+        (confidence, reason, evidence, verdict, note, editor, decided_at, finding) = row[9:]
         yield _csv_line(
             [
                 article_id,
@@ -150,6 +154,7 @@ def _csv_lines(claims: QuerySet) -> Iterator[str]:
                 safe_cell(note),
                 safe_cell(editor),
                 iso_utc(decided_at),
+                finding,
             ]
         )
 
@@ -204,6 +209,7 @@ def _sql_rows(claims: QuerySet) -> QuerySet:
             """'YYYY-MM-DD"T"HH24:MI:SS"Z"')""",
             output_field=TextField(),
         ),
+        finding_expression(),
     )
 
 

@@ -8,6 +8,7 @@ from articles.forms import ArticlesField
 from articles.models import Article
 from articles.validators import StorableTextForm
 from claims.models import Claim, Label
+from claims.reasons import FINDINGS, reason_name
 
 
 class VerdictForm(StorableTextForm):
@@ -19,6 +20,25 @@ class VerdictForm(StorableTextForm):
     version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
+class MarkForm(VerdictForm):
+    """A verdict from the review desk, which always says which version of the claim the
+    editor saw: a key press never acts on a claim that changed since."""
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class NoteForm(StorableTextForm):
+    note = VerdictForm.base_fields["note"]
+    version = MarkForm.base_fields["version"]
+
+
+class SourceSpanForm(forms.Form):
+    """Which sentence of a source to show set apart (bad values show the text alone)."""
+
+    start = forms.IntegerField(min_value=0)
+    end = forms.IntegerField(min_value=1)
+
+
 class ReviewFilterForm(StorableTextForm):
     """Triage filters and sort of the review page; they live in the URL so a view can be shared."""
 
@@ -28,11 +48,22 @@ class ReviewFilterForm(StorableTextForm):
     )
     verdict = forms.ChoiceField(choices=[("", "Any verdict"), *Label.choices], required=False)
     suggested = forms.ChoiceField(
-        label="Suggested", choices=[("", "Any suggestion"), *Label.choices], required=False
+        label="Suggested",
+        choices=[
+            ("", "Any suggestion"),
+            *((key, FINDINGS[key]) for key in ("sourced", "contradicted", "uncovered")),
+            ("disputed", "Either kind of disputed"),
+            ("opinion", FINDINGS["opinion"]),
+        ],
+        required=False,
     )
     reason = forms.CharField(required=False, max_length=40, widget=forms.Select)
     sort = forms.ChoiceField(
-        choices=[("position", "Order in the text"), ("confidence", "Least sure first")],
+        choices=[
+            ("position", "Order in the text"),
+            ("contradictions", "Contradictions first"),
+            ("confidence", "Least sure first"),
+        ],
         required=False,
     )
     claim = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -41,7 +72,10 @@ class ReviewFilterForm(StorableTextForm):
 
     def __init__(self, *args, reasons: list[str] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].widget.choices = [("", "Any reason"), *((r, r) for r in reasons)]
+        self.fields["reason"].widget.choices = [
+            ("", "Any reason"),
+            *((code, reason_name(code)) for code in reasons),
+        ]
 
     def filters(self) -> dict[str, str]:
         """The valid, non-empty filters (bad values are dropped rather than refused)."""

@@ -5,32 +5,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from html import escape
+from dataclasses import dataclass, field, fields
 from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.http import QueryDict
+from django.template import engines
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from markupsafe import escape
 
 from articles.models import Article
 from articles.search import picker_context
-from claims.forms import ReviewFilterForm
+from claims.forms import ReviewFilterForm, SourceSpanForm
 from claims.memory import recall
 from claims.models import Claim, Label
+from claims.reasons import FINDINGS, SHORT, URGENCY, finding, reason_name
 from claims.verdicts import split_points
 
 WORD = re.compile(r"\w+")
 OVERALL_SECONDS = 60
 # Characters of source text shown around an evidence sentence.
 CONTEXT = 160
-SAME = '<span class="same">{}</span>'
-OOB = ' hx-swap-oob="true"'
-DIFFERS = '<mark class="differs">{}</mark>'
-CHANGED = '<span class="badge outline text-changed">text changed since decided</span> '
 
 
 @dataclass(frozen=True)
@@ -111,77 +108,112 @@ def _progress(groups: Iterable[tuple[str, str, int]]) -> Progress:
     )
 
 
-# The text's spans and the list's rows are written here rather than with {% include %}:
-# a 500-claim article has 1,000 of them, ~150 ms as includes and a few ms as f-strings.
 LABEL_NAMES = dict(Label.choices)
 
 
-def _shown(claim: Claim) -> tuple[str, str]:
-    """The label a claim shows (its verdict, else the suggestion) and what it is called."""
-    if claim.verdict:
-        return claim.verdict, f"Verdict: {LABEL_NAMES[claim.verdict]}"
-    return claim.suggested_label, f"Suggested: {LABEL_NAMES[claim.suggested_label]}"
+@dataclass
+class Listed:
+    """What the text and the list show of a claim: a 500-claim page reads 500 of these,
+    several times lighter to build than model instances. The selected claim is read whole."""
+
+    pk: int
+    article_id: int
+    position: int
+    start: int
+    end: int
+    text: str
+    suggested_label: str
+    confidence: float
+    reason_code: str
+    verdict: str
+    decided_text: str  # set when the verdict was given on an earlier wording
 
 
-def claim_span(claim: Claim, select_url: str, *, oob: bool = False) -> str:
-    label, called = _shown(claim)
+LISTED_FIELDS = [f.name for f in fields(Listed)]
+# Words too common to be worth marking as shared by a claim and its evidence.
+# fmt: off
+STOP_WORDS = frozenset([
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had", "has",
+    "have", "he", "her", "his", "i", "in", "is", "it", "its", "of", "on", "or", "our", "she",
+    "so", "than", "that", "the", "their", "them", "then", "there", "they", "this", "to", "was",
+    "we", "were", "what", "when", "which", "who", "will", "with", "would", "you",
+])
+# fmt: on
+# Negations, with the first halves of contractions ("didn't" is read as "didn", "t").
+# fmt: off
+NEGATIONS = frozenset([
+    "not", "no", "never", "none", "nor", "neither", "nobody", "nothing", "cannot", "didn",
+    "doesn", "don", "isn", "wasn", "aren", "weren", "won", "hasn", "haven", "hadn", "shouldn",
+    "wouldn", "couldn",
+])
+# fmt: on
+
+
+def desk_macros():
+    """The Jinja2 macros that write a claim's span and list row (templates/jinja2/claims)."""
+    return engines["jinja2"].env.get_template("claims/_desk.html").module
+
+
+def dress(claim: Claim | Listed, url: str) -> Claim | Listed:
+    """Give a claim what its span and list row show: label, finding, how it is called, and
+    the address that selects it."""
+    claim.finding = finding(claim.suggested_label, claim.reason_code)
+    claim.shown = claim.verdict or claim.suggested_label
     state = "decided" if claim.verdict else "suggested"
-    url = escape(select_url) + str(claim.pk)
-    return (
-        f'<a id="span-{claim.pk}" href="{url}#detail" hx-get="{url}" '
-        f'class="claim-span label-{label} {state}" data-claim-id="{claim.pk}" '
-        f'title="#{claim.position} {called}"{OOB if oob else ""}>{escape(claim.text)}</a>'
-    )
+    claim.css = f"label-{claim.shown} finding-{claim.finding} {state}"
+    if claim.verdict:
+        claim.called = f"Verdict: {LABEL_NAMES[claim.verdict]}"
+    else:
+        claim.called = f"Suggested: {SHORT[claim.finding]}"
+    claim.href = url + str(claim.pk)
+    claim.escaped = escape(claim.text)  # once, for both the span and the row
+    claim.percent = round(claim.confidence * 100)
+    return claim
 
 
-def claim_row(claim: Claim, select_url: str, *, oob: bool = False) -> str:
-    label, called = _shown(claim)
-    badge = "" if claim.verdict else " outline"
-    url = escape(select_url) + str(claim.pk)
-    text = claim.text if len(claim.text) <= 100 else claim.text[:99] + "…"
-    return (
-        f'<li id="claim-{claim.pk}" class="row label-{label}{" decided" * bool(claim.verdict)}" '
-        f'data-claim-id="{claim.pk}" data-decided="{"1" * bool(claim.verdict)}"'
-        f'{OOB if oob else ""}><a href="{url}#detail" hx-get="{url}">'
-        f'<span class="position">#{claim.position}</span> '
-        f'<span class="badge{badge} label-{label}">{called}</span> '
-        f"{CHANGED if claim.decided_text else ''}"
-        f'<span class="confidence">{round(claim.confidence * 100)}%</span> '
-        f'<span class="snippet">{escape(text)}</span></a></li>'
-    )
-
-
-def article_html(body: str, claims: list[Claim], select_url: str) -> SafeString:
-    """The body with each claim's span a link that selects it."""
-    pieces: list[str] = []
+def article_pieces(body: str, claims: list[Claim]) -> tuple[list[tuple[str, Claim]], str]:
+    """The body cut into (text before a claim, the claim) pairs and the text after the last."""
+    pieces: list[tuple[str, Claim]] = []
     cursor = 0
     for claim in sorted(claims, key=lambda c: c.start):
         if claim.start < cursor:  # overlapping spans (a kept old claim): show it once
             continue
         if body[claim.start : claim.end] != claim.text:  # of the previous text, until re-run
             continue
-        pieces.append(escape(body[cursor : claim.start]))
-        pieces.append(claim_span(claim, select_url))
+        pieces.append((body[cursor : claim.start], claim))
         cursor = claim.end
-    pieces.append(escape(body[cursor:]))
-    return SafeString("".join(pieces))
+    return pieces, body[cursor:]
 
 
-def rows_html(claims: list[Claim], select_url: str) -> SafeString:
-    return SafeString("".join(claim_row(claim, select_url) for claim in claims))
+def _matters(word: str, at: int) -> bool:
+    """Numbers, dates, names and negations: the words whose difference changes a fact."""
+    return (
+        any(ch.isdigit() for ch in word)
+        or word.lower() in NEGATIONS
+        or (at > 0 and word[0].isupper())
+    )
 
 
-def marked_words(text: str, other: str) -> SafeString:
-    """`text` with each word marked as found in `other` or not (numbers, names, negations…)."""
+def marked_words(text: str, other: str) -> list[tuple[str, str]]:
+    """`text` as (piece, how) pairs: "same" for a content word `other` shares too, "differs"
+    for a number, date, name or negation it does not; "" for everything else."""
     found = {word.lower() for word in WORD.findall(other)}
     pieces, cursor = [], 0
     for word in WORD.finditer(text):
-        pieces.append(format_html("{}", text[cursor : word.start()]))
-        tag = SAME if word.group().lower() in found else DIFFERS
-        pieces.append(format_html(tag, word.group()))
+        lower = word.group().lower()
+        if lower in STOP_WORDS and lower not in NEGATIONS:
+            continue
+        if lower in found:
+            how = "same"
+        elif _matters(word.group(), word.start()):
+            how = "differs"
+        else:
+            continue
+        pieces.append((text[cursor : word.start()], ""))
+        pieces.append((word.group(), how))
         cursor = word.end()
-    pieces.append(format_html("{}", text[cursor:]))
-    return SafeString("".join(pieces))
+    pieces.append((text[cursor:], ""))
+    return pieces
 
 
 def _around(body: str, start: int, end: int) -> tuple[str, str]:
@@ -204,6 +236,7 @@ def evidence_in_sources(claim: Claim, sources: list[Article]) -> list[dict]:
         shown.append(
             {
                 **item,
+                "source": source,
                 "source_title": source.title if source else "a removed source",
                 "before": before,
                 "marked": marked_words(item["text"], claim.text),
@@ -216,6 +249,16 @@ def evidence_in_sources(claim: Claim, sources: list[Article]) -> list[dict]:
 # A claim stored before the engine cut long sentences can have tens of thousands of words:
 # past this many, the cuts offered are spread evenly, and each half can be split again.
 MAX_SPLIT_CHOICES = 300
+
+
+def source_parts(body: str, span: SourceSpanForm) -> tuple[str, str, str]:
+    """The text before, of and after the sentence a (valid) span names in a source's body."""
+    if not span.is_valid():
+        return body, "", ""
+    start, end = span.cleaned_data["start"], span.cleaned_data["end"]
+    if not start < end <= len(body):
+        return body, "", ""
+    return body[:start], body[start:end], body[end:]
 
 
 def split_choices(claim: Claim) -> list[tuple[int, str]]:
@@ -247,7 +290,13 @@ def filters_of(data: QueryDict, claims: Iterable[Claim] = ()) -> ReviewFilterFor
     return ReviewFilterForm(data, reasons=sorted({claim.reason_code for claim in claims}))
 
 
+def _suggested(claim: Claim, wanted: str | None) -> bool:
+    """Whether a claim's suggestion is the wanted one: a label, or a kind of disputed."""
+    return not wanted or wanted in (claim.suggested_label, claim.finding)
+
+
 def listed(claims: list[Claim], filters: dict[str, str]) -> list[Claim]:
+    """The (dressed) claims the filters let through, in the order they ask for."""
     state = filters.get("state")
     shown = [
         claim
@@ -255,11 +304,13 @@ def listed(claims: list[Claim], filters: dict[str, str]) -> list[Claim]:
         if (state != "undecided" or not claim.verdict)
         and (state != "decided" or claim.verdict)
         and filters.get("verdict", claim.verdict) == claim.verdict
-        and filters.get("suggested", claim.suggested_label) == claim.suggested_label
+        and _suggested(claim, filters.get("suggested"))
         and filters.get("reason", claim.reason_code) == claim.reason_code
     ]
     if filters.get("sort") == "confidence":
         shown.sort(key=lambda claim: (claim.confidence, claim.position))
+    elif filters.get("sort") == "contradictions":
+        shown.sort(key=lambda claim: (URGENCY.get(claim.finding, 2), claim.position))
     return shown
 
 
@@ -268,9 +319,12 @@ def detail_context(
 ) -> dict:
     """The selected claim's panel: suggestion, evidence in its source, form, history."""
     if claim is not None:
+        dress(claim, select_url(claim.article_id, filters))
+        claim.finding_name = FINDINGS[claim.finding]
+        claim.reason_name = reason_name(claim.reason_code)
         claim.evidence_shown = evidence_in_sources(claim, sources)
         best = claim.evidence[0]["text"] if claim.evidence else ""
-        claim.marked_text = marked_words(claim.text, best) if best else claim.text
+        claim.marked_text = marked_words(claim.text, best) if best else [(claim.text, "")]
         claim.history = list(
             claim.changes.select_related("editor", "undone_by", "reverts__old_decided_by")
         )
@@ -296,23 +350,30 @@ def claim_detail(article: Article, data: QueryDict) -> dict:
 
 
 def review_context(article: Article, data: QueryDict) -> dict:
-    claims = list(article.claims.select_related("decided_by"))
+    # What the text and the list show of each claim; the selected one is read whole below.
+    claims = [Listed(*row) for row in article.claims.values_list(*LISTED_FIELDS)]
     form = filters_of(data, claims)
     filters = form.filters()
+    url = select_url(article.pk, filters)
+    for claim in claims:
+        dress(claim, url)
     shown = listed(claims, filters)
     chosen = form.selected()
     selected = next((c for c in claims if c.pk == chosen), None) or next(
         (c for c in shown if not c.verdict), shown[0] if shown else None
     )
+    if selected is not None:
+        selected = article.claims.select_related("decided_by").get(pk=selected.pk)
     sources = list(article.sources.order_by("title").defer("prepared_source"))
-    has_next = bool(selected) and selected is not claims[-1]
-    url = select_url(article.pk, filters)
+    has_next = bool(selected) and selected.pk != claims[-1].pk
+    macros = desk_macros()
     return {
         "article": article,
         "claims": shown,
         "claim_count": len(claims),
-        "article_html": article_html(article.body, claims, url),
-        "rows_html": rows_html(shown, url),
+        "article_html": SafeString(macros.text(*article_pieces(article.body, claims))),
+        "rows_html": SafeString(macros.rows(shown)),
+        "filtered": bool(filters.keys() - {"sort"}),
         "filter_form": form,
         "select_url": url,
         "sources": sources,
@@ -326,11 +387,12 @@ def review_context(article: Article, data: QueryDict) -> dict:
 
 def marked_context(claim: Claim, *, filters: dict[str, str]) -> dict:
     """What a verdict updates in place: the claim's span and list row, and the progress."""
-    url = select_url(claim.article_id, filters)
+    dress(claim, select_url(claim.article_id, filters))
+    macros = desk_macros()
     return {
         "claim": claim,
-        "span": SafeString(claim_span(claim, url, oob=True)),
-        "row": SafeString(claim_row(claim, url, oob=True)),
+        "span": SafeString(macros.span(claim, oob=True)),
+        "row": SafeString(macros.row(claim, oob=True)),
         "progress": progress_of(Claim.objects.filter(article_id=claim.article_id)),
     }
 

@@ -7,7 +7,9 @@ from claims import views
 app_name = "claims"
 urlpatterns = [
     path("articles/<int:pk>/", views.review, name="review"),
+    path("articles/<int:pk>/text/", views.source, name="source"),
     path("claims/<int:pk>/verdict/", views.mark, name="mark"),
+    path("claims/<int:pk>/note/", views.note, name="note"),
     path("articles/<int:pk>/undo/", views.undo, name="undo"),
     path("articles/<int:pk>/accept/", views.accept, name="accept"),
     path("claims/<int:pk>/merge/", views.merge, name="merge"),

@@ -12,7 +12,14 @@ from django_htmx.http import push_url, reswap, retarget
 from articles.models import Article
 from articles.search import picker_context
 from claims.export import annotation_collection, claim_review_document, csv_chunks
-from claims.forms import BulkAcceptForm, ExportFilterForm, RestructureForm, VerdictForm
+from claims.forms import (
+    BulkAcceptForm,
+    ExportFilterForm,
+    MarkForm,
+    NoteForm,
+    RestructureForm,
+    SourceSpanForm,
+)
 from claims.models import Claim, StaleClaim
 from claims.review import (
     claim_detail,
@@ -21,6 +28,7 @@ from claims.review import (
     next_undecided,
     review_context,
     select_url,
+    source_parts,
 )
 from claims.verdicts import accept_suggestions, merge_with_next, split_claim, undo_last
 
@@ -45,23 +53,61 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("claims.change_claim", raise_exception=True)
 def mark(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim, pk=pk)  # its article is needed only when refused
-    form = VerdictForm(request.POST)
+    form = MarkForm(request.POST)
+    filters = filters_from(request.POST)
+    if not form.is_valid():
+        return _verdict_refused(request, claim, filters, form=form, status=400)
+    label, note = form.cleaned_data["label"], form.cleaned_data["note"]
+    try:
+        claim.set_verdict(
+            label=label, note=note, editor=request.user, seen_version=form.cleaned_data["version"]
+        )
+    except StaleClaim:
+        claim.refresh_from_db()
+        # The same verdict by the same editor (a double submit) is done, not a conflict.
+        if (claim.verdict, claim.note, claim.decided_by_id) != (label, note, request.user.pk):
+            return _verdict_refused(request, claim, filters, form=form, status=409)
+    if request.htmx:
+        return render(request, "claims/_claim_marked.html", marked_context(claim, filters=filters))
+    following = next_undecided(claim) or claim
+    return redirect(select_url(claim.article_id, filters) + f"{following.pk}#detail")
+
+
+@require_POST
+@permission_required("claims.change_claim", raise_exception=True)
+def note(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the note alone, keeping the verdict; history records it as a note change."""
+    claim = get_object_or_404(Claim, pk=pk)
+    form = NoteForm(request.POST)
     filters = filters_from(request.POST)
     if not form.is_valid():
         return _verdict_refused(request, claim, filters, form=form, status=400)
     try:
         claim.set_verdict(
-            label=form.cleaned_data["label"],
+            label=claim.verdict,
             note=form.cleaned_data["note"],
             editor=request.user,
             seen_version=form.cleaned_data["version"],
         )
     except StaleClaim:
         return _verdict_refused(request, claim, filters, form=form, status=409)
+    data = QueryDict(mutable=True)
+    data.update({**filters, "claim": claim.pk})
     if request.htmx:
-        return render(request, "claims/_claim_marked.html", marked_context(claim, filters=filters))
-    following = next_undecided(claim) or claim
-    return redirect(select_url(claim.article_id, filters) + f"{following.pk}#detail")
+        context = claim_detail(ARTICLES.get(pk=claim.article_id), data) | {"note_saved": True}
+        return render(request, "claims/_claim.html", context)
+    messages.success(request, f"Saved the note of #{claim.position}.")
+    return redirect(select_url(claim.article_id, filters) + f"{claim.pk}#detail")
+
+
+@require_GET
+@permission_required("claims.view_claim", raise_exception=True)
+def source(request: HttpRequest, pk: int) -> HttpResponse:
+    """A source's whole text, with the evidence sentence the desk linked to set apart."""
+    article = get_object_or_404(ARTICLES, pk=pk)
+    before, evidence, after = source_parts(article.body, SourceSpanForm(request.GET))
+    context = {"source": article, "before": before, "evidence": evidence, "after": after}
+    return render(request, "claims/source.html", context)
 
 
 def _verdict_refused(request, claim: Claim, filters: dict, *, form, status: int) -> HttpResponse:

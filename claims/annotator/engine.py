@@ -566,6 +566,8 @@ def calibration_group(label: str, code: str, evidence: tuple) -> str:
     """Decisions whose confidences are calibrated together."""
     if label != "disputed":
         return label
+    if code == "no-sources":  # nothing was checked: its low confidence stands uncalibrated
+        return code
     if not evidence:
         return "unsourced"
     return "disputed" if code == "not-in-sources" else "contradiction"
@@ -646,12 +648,11 @@ def _decide(a: Analysis, models: Models, sources: Sequence[PreparedSource]) -> t
             reason = "Reads as the author's judgement or interpretation, not a checkable fact."
         return "opinion", round(conf, 3), code, reason, evidence
 
-    if best is None:
-        conf = 0.6
+    if best is None:  # the article has no source: unchecked, not contradicted
         return (
             "disputed",
-            conf,
-            "not-in-sources",
+            rules.get("rule_confidence", {}).get("no_sources", 0.3),
+            "no-sources",
             "No source is attached to check this claim against.",
             (),
         )

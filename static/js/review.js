@@ -1,34 +1,178 @@
 // Keyboard review. j/k move through the claim list, s/d/o mark, a accepts the suggestion,
-// n edits the note, u undoes, ? shows the keys. Every action is a link or form button of the
-// page, so this only clicks them: without JavaScript the same links and forms work.
+// n edits the note (Enter saves it), u undoes, ? shows the keys. Every action is a link or
+// form button of the page, so this only clicks them: without JavaScript they work alike.
 (() => {
   "use strict";
 
   const rows = () => Array.from(document.querySelectorAll("#claim-list li[data-claim-id]"));
   const detail = () => document.getElementById("detail");
-  // The claim being loaded, so that keys pressed quickly move on from it, not the shown one.
-  let wanted = "";
-  const selectedId = () => wanted || detail()?.dataset.claimId || "";
+  const shownId = () => detail()?.dataset.claimId || "";
   const typing = (el) =>
     el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
 
-  function select(row) {
-    if (!row) return;
-    wanted = row.dataset.claimId;
-    row.querySelector("a").click();
+  // Keys wait their turn: each acts on the claim on screen once the keys before it are done
+  // (the verdict saved, the next claim shown), so a burst at 20 ms means exactly what it
+  // means typed slowly, and no key lands on a claim that is being replaced. The server
+  // checks the claim's version as well: a verdict based on what changed since is refused.
+  const queue = [];
+  let running = false;
+
+  function enqueue(action) {
+    queue.push(action);
+    if (!running) drain();
+  }
+
+  // While keys are waiting, the body says so (aria-busy): a test waits for it to clear.
+  async function drain() {
+    running = true;
+    document.body.setAttribute("aria-busy", "true");
+    while (queue.length) {
+      try {
+        await queue.shift()();
+      } catch (error) {
+        console.error(error);
+      }
+    }
+    running = false;
+    document.body.removeAttribute("aria-busy");
+  }
+
+  // Click an htmx element; resolves with the HTTP status once its answer is swapped in.
+  // The request is told by its XMLHttpRequest: an answer that replaces the element that
+  // asked is announced on an ancestor, under the ancestor's name.
+  function clicked(el, requester = el) {
+    return new Promise((resolve) => {
+      let xhr = null;
+      const started = (event) => {
+        if (event.detail.elt === requester) xhr = event.detail.xhr;
+      };
+      const done = (event) => {
+        if (xhr && event.detail.xhr === xhr) finish(xhr.status);
+      };
+      const finish = (status) => {
+        document.body.removeEventListener("htmx:beforeRequest", started);
+        document.body.removeEventListener("htmx:afterRequest", done);
+        clearTimeout(timer);
+        resolve(status);
+      };
+      const timer = setTimeout(() => finish(0), 15000);
+      document.body.addEventListener("htmx:beforeRequest", started);
+      document.body.addEventListener("htmx:afterRequest", done);
+      el.click();
+      if (!xhr) finish(0); // nothing was sent (htmx sends synchronously on click)
+    });
+  }
+
+  function show(row) {
+    const link = row?.querySelector("a");
+    return link ? clicked(link) : Promise.resolve(0);
   }
 
   function move(step) {
     const all = rows();
-    const index = all.findIndex((row) => row.dataset.claimId === selectedId());
-    select(all[Math.min(Math.max(index + step, 0), all.length - 1)]);
+    const index = all.findIndex((row) => row.dataset.claimId === shownId());
+    return show(all[Math.min(Math.max(index + step, 0), all.length - 1)]);
   }
 
-  // Show the selected claim in the text and the list, whoever changed the selection.
+  // After a verdict: on to the next undecided claim in the list, or this one again.
+  function next(id) {
+    const all = rows();
+    const index = all.findIndex((row) => row.dataset.claimId === id);
+    const after = all.slice(index + 1).concat(all.slice(0, index + 1));
+    return show(after.find((row) => !row.classList.contains("decided")) || document.getElementById(`claim-${id}`));
+  }
+
+  let marking = false; // a key's verdict: it moves on itself
+
+  async function mark(key) {
+    const form = document.querySelector("#detail .verdict-form");
+    const button = form?.querySelector(`button[data-key="${key}"]`);
+    if (!button) return;
+    const id = form.dataset.claimId;
+    marking = true;
+    const status = await clicked(button, form).finally(() => (marking = false));
+    if (status === 200) {
+      forget(id);
+      await next(id);
+    }
+  }
+
+  async function saveNote() {
+    const button = document.querySelector("#detail .save-note");
+    if (!button) return;
+    const id = shownId();
+    if ((await clicked(button)) === 200) forget(id);
+  }
+
+  function undo() {
+    const button = document.getElementById("undo");
+    return button ? clicked(button, button.form) : Promise.resolve(0);
+  }
+
+  // A verdict clicked with the mouse moves on too, in turn with the keys.
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    const form = event.detail.elt;
+    if (marking || !form.matches?.(".verdict-form") || event.detail.xhr?.status !== 200) return;
+    forget(form.dataset.claimId);
+    enqueue(() => next(form.dataset.claimId));
+  });
+
+  // Note drafts are kept per claim for the session of the tab, until saved: moving to
+  // another claim (or reloading) never loses what was typed.
+  const draftKey = (id) => `factcheck:note:${id}`;
+  const forget = (id) => sessionStorage.removeItem(draftKey(id));
+
+  function restoreDraft() {
+    const note = document.querySelector("#detail textarea[name=note]");
+    if (!note) return;
+    const draft = sessionStorage.getItem(draftKey(shownId()));
+    if (draft === note.dataset.saved) forget(shownId()); // saved meanwhile
+    else if (draft !== null) note.value = draft;
+    markDraft(note);
+  }
+
+  function markDraft(note) {
+    const hint = note.closest("form")?.querySelector(".draft");
+    if (hint) hint.hidden = sessionStorage.getItem(draftKey(shownId())) === null;
+  }
+
+  document.addEventListener("input", (event) => {
+    const note = event.target;
+    if (!note.matches("#detail textarea[name=note]")) return;
+    if (note.value === note.dataset.saved) forget(shownId());
+    else sessionStorage.setItem(draftKey(shownId()), note.value);
+    markDraft(note);
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (typing(event.target)) {
+      if (event.key === "Escape") event.target.blur();
+      else if (event.key === "Enter" && !event.shiftKey && event.target.name === "note") {
+        event.preventDefault();
+        event.target.blur();
+        enqueue(saveNote);
+      }
+      return;
+    }
+    const key = event.key;
+    if (key === "j") enqueue(() => move(1));
+    else if (key === "k") enqueue(() => move(-1));
+    else if (["s", "d", "o", "a"].includes(key)) enqueue(() => mark(key));
+    else if (key === "n") enqueue(async () => document.querySelector("#detail textarea")?.focus());
+    else if (key === "u") enqueue(undo);
+    else if (key === "?") {
+      const keys = document.getElementById("keys");
+      if (keys) keys.open = !keys.open;
+    } else return;
+    event.preventDefault();
+  });
+
+  // Show the selected claim in the text and the list, whoever changed the selection,
+  // scrolling only inside their own panes: the page itself never moves.
   function showSelection() {
-    if (wanted === detail()?.dataset.claimId) wanted = "";
-    const id = selectedId();
-    document.querySelectorAll("[aria-current]").forEach((el) => {
+    const id = shownId();
+    document.querySelectorAll(".selected[aria-current]").forEach((el) => {
       el.classList.remove("selected");
       el.removeAttribute("aria-current");
     });
@@ -38,53 +182,19 @@
       el.setAttribute("aria-current", "true");
       scrollWithin(el, el.closest(".article-text, .claim-list"));
     }
+    restoreDraft();
   }
 
-  // Bring a claim into view inside its scrolling pane, never moving the page itself.
   function scrollWithin(el, pane) {
     if (!pane) return;
     const top = el.getBoundingClientRect().top - pane.getBoundingClientRect().top;
     if (top < 0 || top + el.offsetHeight > pane.clientHeight) {
-      pane.scrollTop += top - pane.clientHeight / 3;
+      // A third of the way down, or higher if that is what it takes to show it whole.
+      const room = Math.max(0, Math.min(pane.clientHeight / 3, pane.clientHeight - el.offsetHeight));
+      pane.scrollTop += top - room;
     }
   }
 
-  function press(key) {
-    document.querySelector(`#detail button[data-key="${key}"]`)?.click();
-  }
-
-  document.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (typing(event.target)) {
-      if (event.key === "Escape") event.target.blur();
-      return;
-    }
-    const key = event.key;
-    if (key === "j") move(1);
-    else if (key === "k") move(-1);
-    else if (["s", "d", "o", "a"].includes(key)) press(key);
-    else if (key === "n") document.querySelector("#detail textarea")?.focus();
-    else if (key === "u") document.getElementById("undo")?.click();
-    else if (key === "?") {
-      const keys = document.getElementById("keys");
-      if (keys) keys.open = !keys.open;
-    } else return;
-    event.preventDefault();
-  });
-
-  // A verdict was saved: on to the next undecided claim in the list (or refresh this one).
-  document.body.addEventListener("htmx:afterRequest", (event) => {
-    if (event.detail.failed || event.detail.target?.id === "review") wanted = "";
-    const form = event.detail.elt;
-    if (!form.matches?.(".verdict-form") || !event.detail.successful) return;
-    const all = rows();
-    const index = all.findIndex((row) => row.dataset.claimId === selectedId());
-    const after = all.slice(index + 1).concat(all.slice(0, index + 1));
-    const next = after.find((row) => !row.dataset.decided);
-    if (next) select(next);
-    else document.getElementById(`span-${selectedId()}`)?.click();
-  });
-
-  document.body.addEventListener("htmx:afterSettle", showSelection);
+  document.body.addEventListener("htmx:afterSwap", showSelection);
   document.addEventListener("DOMContentLoaded", showSelection);
 })();

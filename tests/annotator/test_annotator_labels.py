@@ -79,9 +79,20 @@ def test_hedged_speculation_is_opinion_with_speculation():
     assert (s.label, s.reason_code) == ("opinion", "speculation")
 
 
-def test_no_sources_means_checkable_claims_are_not_in_sources():
+def test_no_sources_means_checkable_claims_are_unchecked_with_low_confidence():
     s = one("The city council approved a budget of 10 million dollars on Monday.", sources=())
-    assert (s.label, s.reason_code, s.evidence) == ("disputed", "not-in-sources", ())
+    assert (s.label, s.reason_code, s.evidence) == ("disputed", "no-sources", ())
+    assert s.confidence <= 0.3
+
+
+def test_a_claim_no_source_covers_is_told_apart_from_one_a_source_contradicts():
+    sources = ("The city council approved a budget of 12 million dollars on Monday.",)
+    contradicted = one(
+        "The city council approved a budget of 10 million dollars on Monday.", sources
+    )
+    uncovered = one("The harbour authority hired four new pilots last spring.", sources)
+    assert contradicted.reason_code == "number-mismatch"
+    assert uncovered.reason_code == "not-in-sources"
 
 
 @pytest.mark.parametrize(

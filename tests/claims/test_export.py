@@ -108,6 +108,21 @@ def test_csv_has_one_flat_row_per_claim_with_suggestion_and_verdict(editor_clien
     assert len(rows) == 4
 
 
+def test_csv_tells_the_two_kinds_of_disputed_apart_in_words(
+    editor_client, make_article, make_claim
+):
+    article = make_article(body="Ten came. Nine left. It rained.")
+    for text, code in [("Ten came.", "number-mismatch"), ("Nine left.", "not-in-sources")]:
+        make_claim(article, text=text, suggested_label="disputed", reason_code=code)
+    make_claim(article, text="It rained.")
+    rows = read_csv(editor_client.get(URL, {"format": "csv"}))
+    assert [row[COLUMN["suggested finding"]] for row in rows[1:]] == [
+        "Contradicted by a source",
+        "Not in the sources",
+        "Sourced",
+    ]
+
+
 def test_csv_neutralises_cells_a_spreadsheet_would_run(editor_client, two_articles):
     evil = read_csv(editor_client.get(URL, {"format": "csv"}))[3]
     assert cells(evil, "article title", "outlet") == ['\'=HYPERLINK("http://evil")', "'+Outlet"]

@@ -99,7 +99,7 @@ def test_marking_a_claim_with_a_hostile_note_answers_inert_html(
 ):
     response = editor_client.post(
         reverse("claims:mark", args=[hostile_claim.pk]),
-        {"label": "sourced", "note": f"Again {HOSTILE}"},
+        {"label": "sourced", "note": f"Again {HOSTILE}", "version": hostile_claim.version},
         **htmx_headers,
     )
     assert response.status_code == 200

@@ -22,7 +22,9 @@ def test_htmx_mark_saves_the_verdict_and_returns_the_card_with_oob_updates(
     editor_client, editor, claim, htmx_headers
 ):
     response = editor_client.post(
-        mark_url(claim), {"label": "disputed", "note": "Source says Tuesday."}, **htmx_headers
+        mark_url(claim),
+        {"label": "disputed", "note": "Source says Tuesday.", "version": 0},
+        **htmx_headers,
     )
     page = response.content.decode()
     claim.refresh_from_db()
@@ -44,7 +46,7 @@ def test_plain_form_post_marks_and_redirects_to_the_next_undecided_claim_keeping
     article = claim.article
     following = make_claim(article, start=0, end=3, position=2)
     response = editor_client.post(
-        mark_url(claim), {"label": "opinion", "filters": "state=undecided&sort=bogus"}
+        mark_url(claim), {"label": "opinion", "version": 0, "filters": "state=undecided&sort=bogus"}
     )
     claim.refresh_from_db()
     assert response.status_code == 302
@@ -111,9 +113,9 @@ def test_a_stale_plain_post_gets_the_full_page_with_status_409(editor_client, ot
 
 
 def test_every_change_is_kept_with_who_and_when(editor_client, client, other_editor, claim, editor):
-    editor_client.post(mark_url(claim), {"label": "sourced", "note": "Checked."})
+    editor_client.post(mark_url(claim), {"label": "sourced", "note": "Checked.", "version": 0})
     client.force_login(other_editor)
-    client.post(mark_url(claim), {"label": "disputed", "note": "Date is wrong."})
+    client.post(mark_url(claim), {"label": "disputed", "note": "Date is wrong.", "version": 1})
 
     changes = list(claim.changes.order_by("created_at", "id"))
     assert [(c.old_label, c.new_label, c.editor, c.note) for c in changes] == [
@@ -177,3 +179,87 @@ def test_htmx_mark_is_protected_against_csrf(client, editor, claim, htmx_headers
     assert (
         csrf_client.post(mark_url(claim), {"label": "sourced"}, **htmx_headers).status_code == 403
     )
+
+
+def test_a_verdict_without_the_version_the_editor_saw_is_refused(editor_client, claim):
+    response = editor_client.post(mark_url(claim), {"label": "sourced"})
+    claim.refresh_from_db()
+    assert response.status_code == 400
+    assert claim.verdict == "" and not claim.changes.exists()
+
+
+def test_the_same_verdict_posted_twice_is_done_once_not_a_conflict_with_oneself(
+    editor_client, claim, htmx_headers
+):
+    data = {"label": "sourced", "note": "Checked.", "version": 0}
+    first = editor_client.post(mark_url(claim), data, **htmx_headers)
+    again = editor_client.post(mark_url(claim), data, **htmx_headers)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert "changed while you were deciding" not in again.content.decode()
+    assert claim.changes.count() == 1
+
+
+def test_another_verdict_on_a_version_already_changed_is_refused_even_from_the_same_editor(
+    editor_client, claim, htmx_headers
+):
+    editor_client.post(mark_url(claim), {"label": "sourced", "version": 0}, **htmx_headers)
+    response = editor_client.post(
+        mark_url(claim), {"label": "disputed", "version": 0}, **htmx_headers
+    )
+    claim.refresh_from_db()
+    assert response.status_code == 409
+    assert claim.verdict == "sourced" and claim.changes.count() == 1
+
+
+def note_url(claim) -> str:
+    return reverse("claims:note", args=[claim.pk])
+
+
+def test_a_note_is_saved_on_its_own_keeping_the_verdict_and_is_a_note_change_in_history(
+    editor_client, editor, claim, htmx_headers
+):
+    claim.set_verdict(label="disputed", note="", editor=editor)
+    response = editor_client.post(
+        note_url(claim), {"note": "Source says Tuesday.", "version": 1}, **htmx_headers
+    )
+    page = response.content.decode()
+    claim.refresh_from_db()
+    assert response.status_code == 200
+    assert page.startswith('<section id="detail"') and "Note saved." in page
+    assert (claim.verdict, claim.note, claim.version) == ("disputed", "Source says Tuesday.", 2)
+    assert "changed the note: “Source says Tuesday.”" in page
+    change = claim.changes.first()
+    assert (change.old_label, change.new_label, change.old_note) == ("disputed", "disputed", "")
+
+
+def test_a_note_on_an_undecided_claim_leaves_it_undecided(editor_client, claim):
+    response = editor_client.post(note_url(claim), {"note": "Ask the desk.", "version": 0})
+    claim.refresh_from_db()
+    assert response.status_code == 302 and response.url.endswith(f"claim={claim.pk}#detail")
+    assert (claim.verdict, claim.note, claim.decided_by) == ("", "Ask the desk.", None)
+
+
+def test_a_stale_or_bad_note_is_refused_and_given_back(
+    editor_client, other_editor, claim, htmx_headers
+):
+    claim.set_verdict(label="sourced", note="Theirs.", editor=other_editor)
+    stale = editor_client.post(note_url(claim), {"note": "Mine.", "version": 0}, **htmx_headers)
+    bad = editor_client.post(note_url(claim), {"note": "Mine.", "version": "x"}, **htmx_headers)
+    claim.refresh_from_db()
+    assert (stale.status_code, bad.status_code) == (409, 400)
+    assert "Mine." in stale.content.decode() and "Mine." in bad.content.decode()
+    assert claim.note == "Theirs."
+
+
+def test_note_needs_login(client, claim):
+    assert client.post(note_url(claim), {"note": "x", "version": 0}).status_code == 302
+
+
+def test_viewer_cannot_save_a_note(viewer_client, claim):
+    response = viewer_client.post(note_url(claim), {"note": "x", "version": 0})
+    claim.refresh_from_db()
+    assert response.status_code == 403 and claim.note == ""
+
+
+def test_note_rejects_get(editor_client, claim):
+    assert editor_client.get(note_url(claim)).status_code == 405

@@ -52,10 +52,14 @@ def test_review_page_highlights_each_claim_and_details_the_first_undecided(edito
     assert response.status_code == 200
     assert f'id="span-{sourced.pk}"' in page and f'id="span-{opinion.pk}"' in page
     assert f'id="claim-{sourced.pk}"' in page and f'id="claim-{opinion.pk}"' in page
-    assert "claim-span label-opinion suggested" in page
-    assert f'data-claim-id="{sourced.pk}" aria-labelledby="detail-title"' in page
+    assert f'id="span-{opinion.pk}" href="{review_url(article)}?claim={opinion.pk}#detail"' in page
+    assert "claim-span label-opinion finding-opinion suggested" in page
+    detail = '<section id="detail" class="detail label-sourced finding-sourced"'
+    assert f'{detail} data-claim-id="{sourced.pk}"' in page
     assert "A source sentence says the same." in page
-    assert "Evidence in <cite>The report</cite>, characters 0–43" in page
+    assert "Closest evidence in <cite>The report</cite>" in page
+    source = reverse("claims:source", args=[sourced.evidence[0]["article_id"]])
+    assert f'href="{source}?start=0&amp;end=43#evidence"' in page
     assert "0 of 2 claims decided" in page
     assert f'hx-post="{reverse("claims:mark", args=[sourced.pk])}"' in page
     assert 'hx-trigger="every' not in page
@@ -84,11 +88,14 @@ def test_evidence_is_shown_in_its_source_with_differing_words_marked(
         ],
     )
     page = editor_client.get(review_url(article)).content.decode()
-    assert 'Earlier news. <span class="evidence-sentence">' in page
+    assert '<p class="context">Earlier news. </p>' in page
+    assert '<blockquote class="evidence-sentence">The <span class="same">council</span>' in page
     assert '<mark class="differs">Tuesday</mark>' in page
     assert '<mark class="differs">Monday</mark>' in page
     assert '<span class="same">budget</span>' in page
-    assert "</span> Later news." in page
+    # Words that are neither shared content words nor facts that differ are left alone.
+    assert '<span class="same">the</span>' not in page and ">The</" not in page
+    assert '<p class="context"> Later news.</p>' in page
 
 
 def test_selecting_a_claim_shows_its_panel_and_htmx_gets_the_panel_alone(
@@ -97,7 +104,7 @@ def test_selecting_a_claim_shows_its_panel_and_htmx_gets_the_panel_alone(
     article, sourced, opinion = reviewed
     url = review_url(article) + f"?claim={opinion.pk}"
     page = editor_client.get(url).content.decode()
-    assert f'data-claim-id="{opinion.pk}" aria-labelledby="detail-title"' in page
+    assert f'data-claim-id="{opinion.pk}" data-version="0"' in page
     assert "Evaluative words: “bold”, “welcome”." in page
     response = editor_client.get(url, HTTP_HX_TARGET="detail", **htmx_headers)
     panel = response.content.decode()
@@ -194,8 +201,8 @@ def test_review_query_count_does_not_grow_with_claims(
         start += len(text) + 1
     article.claims.first().set_verdict(label="sourced", note="", editor=article.uploaded_by)
     # session (unless cached), user and role (one query each, then cached), article, claims,
-    # sources, overall figures, selected history (the source picker lists no candidates),
-    # decided before elsewhere
-    with django_assert_num_queries(session_lookups + 8):
+    # the selected claim whole, sources, overall figures, selected history (the source picker
+    # lists no candidates), decided before elsewhere
+    with django_assert_num_queries(session_lookups + 9):
         response = editor_client.get(review_url(article))
     assert response.content.decode().count('class="row ') == claims

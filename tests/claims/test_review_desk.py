@@ -280,7 +280,8 @@ def test_progress_and_agreement_with_suggestions_are_counted_by_label(
     page = response.content.decode()
     assert "3 of 3 claims decided" in page
     assert "Sourced: 1" in page and "Disputed: 1" in page and "Editorial opinion: 1" in page
-    assert "Suggestions accepted: 2 of 3 (67%); sourced 1/2; editorial opinion 1/1" in page
+    assert "Sourced: 1 of 2 accepted. Editorial opinion: 1 of 1 accepted. " in page
+    assert ">Suggestions accepted: 2 of 3 (67%)<" in page
     review = editor_client.get(reverse("claims:review", args=[article.pk])).content.decode()
     assert "All articles: editors accepted 2 of 3 suggestions (67%)" in review
     history = editor_client.get(

@@ -29,7 +29,9 @@ ENDPOINTS = [
     ("articles:versions", "get", "viewer"),
     ("articles:add_version", "post", "editor"),
     ("claims:review", "get", "viewer"),
+    ("claims:source", "get", "viewer"),
     ("claims:mark", "post", "editor"),
+    ("claims:note", "post", "editor"),
     ("claims:undo", "post", "editor"),
     ("claims:accept", "post", "editor"),
     ("claims:merge", "post", "editor"),
@@ -45,7 +47,7 @@ ENDPOINTS = [
 # Reachable without logging in, on purpose.
 PUBLIC = {"login", "logout", "health"}
 # Claim URLs take a claim's id; every other one with an id takes an article's.
-BY_CLAIM = {"claims:mark", "claims:merge", "claims:split", "api:verdict"}
+BY_CLAIM = {"claims:mark", "claims:note", "claims:merge", "claims:split", "api:verdict"}
 
 
 def url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
@@ -168,7 +170,10 @@ def test_htmx_requests_carry_the_token_from_the_page(editor, url_of):
     page = client.get(url_of("claims:review")).content.decode()
     token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page).group(1)
     response = client.post(
-        url_of("claims:mark"), {"label": "sourced"}, HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=token
+        url_of("claims:mark"),
+        {"label": "sourced", "version": 0},
+        HTTP_HX_REQUEST="true",
+        HTTP_X_CSRFTOKEN=token,
     )
     assert response.status_code == 200
 
