@@ -264,6 +264,7 @@ def test_an_editor_uploads_reviews_and_exports_on_the_production_topology(browse
     claim = wait_for_claims(page, production)
     page.keyboard.press("s")  # htmx posts the verdict and swaps the answer in
     page.wait_for_selector(f"#claim-{claim} >> text=Verdict: Sourced")
+    page.click("details.article-actions summary")  # the desk folds the article's tools away
     with page.expect_download() as download:
         page.click("text=Export CSV")
     with open(download.value.path(), encoding="utf-8", newline="") as export:
