@@ -38,17 +38,11 @@ COPY (
 
 
 def setup_django() -> None:
-    from bench.scratch import ensure_scratch_database
+    from bench.scratch import setup_django_on
 
-    url = os.environ.setdefault(
-        "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck_bench"
+    setup_django_on(
+        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck_bench")
     )
-    ensure_scratch_database(url, marker="bench")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
-    os.environ.setdefault("DEBUG", "true")
-    import django
-
-    django.setup()
 
 
 def load(rows: int) -> None:

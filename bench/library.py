@@ -50,19 +50,14 @@ def bare(request):
 
 
 def setup_django() -> None:
-    from bench.scratch import ensure_scratch_database
+    from bench.scratch import setup_django_on
 
-    url = os.environ.get(
-        "LIBRARY_BENCH_DATABASE_URL",
-        "postgres://postgres@127.0.0.1:5432/factcheck_bench_library",
+    setup_django_on(
+        os.environ.get(
+            "LIBRARY_BENCH_DATABASE_URL",
+            "postgres://postgres@127.0.0.1:5432/factcheck_bench_library",
+        )
     )
-    ensure_scratch_database(url, marker="bench")
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
-    os.environ.setdefault("DEBUG", "true")
-    import django
-
-    django.setup()
 
 
 def _copy(connection, model, rows, columns: list[str]) -> None:

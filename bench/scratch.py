@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -22,3 +23,14 @@ def ensure_scratch_database(url: str, *, marker: str, empty: bool = False) -> No
         exists = "SELECT 1 FROM pg_database WHERE datname = %s"
         if not admin.execute(exists, [config["NAME"]]).fetchone():
             admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+
+def setup_django_on(url: str) -> None:
+    """Set Django up on the scratch database `url`, created if missing."""
+    ensure_scratch_database(url, marker="bench")
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+    os.environ.setdefault("DEBUG", "true")
+    import django
+
+    django.setup()
