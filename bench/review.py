@@ -83,7 +83,7 @@ def _article():
     return editor, article
 
 
-def _measure(request) -> tuple[list[float], int]:
+def _measure(request) -> tuple[list[float], int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -96,7 +96,7 @@ def _measure(request) -> tuple[list[float], int]:
         assert response.status_code in {200, 302}, response.status_code
     # Transaction control is not a query: BEGIN/COMMIT here, SAVEPOINTs inside a test.
     statements = [q for q in queries.captured_queries if not CONTROL.match(q["sql"])]
-    return times, len(statements)
+    return times, len(statements), len(response.content)
 
 
 def main() -> None:
@@ -137,12 +137,13 @@ def main() -> None:
             ),
             ("mark a claim (htmx)", mark),
         ]:
-            times, queries = _measure(request)
-            rows.append((name, queries, statistics.median(times), max(times)))
+            times, queries, size = _measure(request)
+            rows.append((name, queries, statistics.median(times), max(times), size))
 
-    print(f"{'request':<40} {'queries':>8} {'median ms':>10} {'max ms':>8}")
-    for name, queries, median, worst in rows:
-        print(f"{name:<40} {queries:>8} {median:>10.1f} {worst:>8.1f}")
+    print(f"{'request':<40} {'queries':>8} {'median ms':>10} {'max ms':>8} {'KB':>7}")
+    for name, queries, median, worst, size in rows:
+        print(f"{name:<40} {queries:>8} {median:>10.1f} {worst:>8.1f} {size / 1000:>7.1f}")
+    print("KB: the answer's HTML, in thousands of bytes")
     print("queries: SQL statements, including the session and user lookups of the login;")
     print("marking's time is mostly its COMMIT, which SQLite makes durable on disk")
 

@@ -25,6 +25,9 @@ class MarkForm(VerdictForm):
     editor saw: a key press never acts on a claim that changed since."""
 
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    # Sent by the desk's script when the claim's row is not in the (shortened) claim list:
+    # the answer then leaves the row out instead of swapping it into nothing.
+    unlisted = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class NoteForm(StorableTextForm):
@@ -67,8 +70,12 @@ class ReviewFilterForm(StorableTextForm):
         required=False,
     )
     claim = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    rows = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     FILTERS = ("state", "verdict", "suggested", "reason", "sort")
+    # The claim list shows this many rows at first, and this many more at each "Show more":
+    # a 500-claim article's page stays light, and the text still shows every claim.
+    ROWS = 100
 
     def __init__(self, *args, reasons: list[str] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -87,6 +94,12 @@ class ReviewFilterForm(StorableTextForm):
     def selected(self) -> int | None:
         self.is_valid()
         return self.cleaned_data.get("claim")
+
+    def row_count(self) -> int:
+        """How many rows to list: at least ROWS; a bad value (text, negative) reads as ROWS,
+        and a huge one lists every claim."""
+        self.is_valid()
+        return max(self.cleaned_data.get("rows") or 0, self.ROWS)
 
 
 class BulkAcceptForm(forms.Form):

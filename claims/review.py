@@ -160,7 +160,10 @@ def dress(claim: Claim | Listed, url: str) -> Claim | Listed:
     claim.finding = finding(claim.suggested_label, claim.reason_code)
     claim.shown = claim.verdict or claim.suggested_label
     state = "decided" if claim.verdict else "suggested"
-    claim.css = f"label-{claim.shown} finding-{claim.finding} {state}"
+    # The finding is named only where it says more than the label (contradicted, not
+    # covered): 500 spans and rows carry this class.
+    kind = f" finding-{claim.finding}" if claim.finding != claim.suggested_label else ""
+    claim.css = f"label-{claim.shown}{kind} {state}"
     if claim.verdict:
         claim.called = f"Verdict: {LABEL_NAMES[claim.verdict]}"
     else:
@@ -362,6 +365,11 @@ def review_context(article: Article, data: QueryDict) -> dict:
     selected = next((c for c in claims if c.pk == chosen), None) or next(
         (c for c in shown if not c.verdict), shown[0] if shown else None
     )
+    # The list's first rows, and always down to the selected claim.
+    rows = form.row_count()
+    if selected in shown:
+        rows = max(rows, shown.index(selected) + 1)
+    more = {**filters, "rows": rows + form.ROWS} | ({"claim": selected.pk} if selected else {})
     if selected is not None:
         selected = article.claims.select_related("decided_by").get(pk=selected.pk)
     sources = list(article.sources.order_by("title").defer("prepared_source"))
@@ -370,9 +378,13 @@ def review_context(article: Article, data: QueryDict) -> dict:
     return {
         "article": article,
         "claims": shown,
+        "listed_count": min(rows, len(shown)),
+        "more_url": f"{reverse('claims:review', args=[article.pk])}?{urlencode(more)}"
+        if rows < len(shown)
+        else "",
         "claim_count": len(claims),
         "article_html": SafeString(macros.text(*article_pieces(article.body, claims))),
-        "rows_html": SafeString(macros.rows(shown)),
+        "rows_html": SafeString(macros.rows(shown[:rows])),
         "filtered": bool(filters.keys() - {"sort"}),
         "filter_form": form,
         "select_url": url,
@@ -385,14 +397,15 @@ def review_context(article: Article, data: QueryDict) -> dict:
     }
 
 
-def marked_context(claim: Claim, *, filters: dict[str, str]) -> dict:
-    """What a verdict updates in place: the claim's span and list row, and the progress."""
+def marked_context(claim: Claim, *, filters: dict[str, str], listed: bool = True) -> dict:
+    """What a verdict updates in place: the claim's span, its list row if the list shows it
+    (an out-of-band row with nothing to replace is an htmx error), and the progress."""
     dress(claim, select_url(claim.article_id, filters))
     macros = desk_macros()
     return {
         "claim": claim,
         "span": SafeString(macros.span(claim, oob=True)),
-        "row": SafeString(macros.row(claim, oob=True)),
+        "row": SafeString(macros.row(claim, oob=True)) if listed else "",
         "progress": progress_of(Claim.objects.filter(article_id=claim.article_id)),
     }
 

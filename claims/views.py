@@ -68,7 +68,9 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
         if (claim.verdict, claim.note, claim.decided_by_id) != (label, note, request.user.pk):
             return _verdict_refused(request, claim, filters, form=form, status=409)
     if request.htmx:
-        return render(request, "claims/_claim_marked.html", marked_context(claim, filters=filters))
+        listed = not form.cleaned_data["unlisted"]
+        context = marked_context(claim, filters=filters, listed=listed)
+        return render(request, "claims/_claim_marked.html", context)
     following = next_undecided(claim) or claim
     return redirect(select_url(claim.article_id, filters) + f"{following.pk}#detail")
 
@@ -118,7 +120,10 @@ def _verdict_refused(request, claim: Claim, filters: dict, *, form, status: int)
     article = ARTICLES.get(pk=claim.article_id)
     if request.htmx:
         claim.refresh_from_db()
-        context = marked_context(claim, filters=filters) | claim_detail(article, data)
+        marked = marked_context(
+            claim, filters=filters, listed=not form.cleaned_data.get("unlisted")
+        )
+        context = marked | claim_detail(article, data)
         response = render(request, "claims/_claim_refused.html", context | extra, status=status)
         return retarget(reswap(response, "outerHTML"), "#detail")
     context = review_context(article, data) | extra

@@ -68,18 +68,37 @@
     return link ? clicked(link) : Promise.resolve(0);
   }
 
-  function move(step) {
-    const all = rows();
-    const index = all.findIndex((row) => row.dataset.claimId === shownId());
+  // The list shows its first rows: "Show more" puts the next ones in place. Resolves with
+  // true once they are there, false when every row is listed already.
+  async function more() {
+    const link = document.getElementById("show-more");
+    return link ? (await clicked(link)) === 200 : false;
+  }
+
+  async function move(step) {
+    let all = rows();
+    let index = all.findIndex((row) => row.dataset.claimId === shownId());
+    // Past the last listed row (or from a claim not listed yet): list more first.
+    while (step > 0 && (index < 0 || index + step >= all.length) && (await more())) {
+      all = rows();
+      index = all.findIndex((row) => row.dataset.claimId === shownId());
+    }
     return show(all[Math.min(Math.max(index + step, 0), all.length - 1)]);
   }
 
-  // After a verdict: on to the next undecided claim in the list, or this one again.
-  function next(id) {
-    const all = rows();
-    const index = all.findIndex((row) => row.dataset.claimId === id);
-    const after = all.slice(index + 1).concat(all.slice(0, index + 1));
-    return show(after.find((row) => !row.classList.contains("decided")) || document.getElementById(`claim-${id}`));
+  // After a verdict: on to the next undecided claim in the list (listing more rows until
+  // one comes, or the list ends), else the first undecided above, or this one again.
+  async function next(id) {
+    const undecided = (row) => !row.classList.contains("decided");
+    let all, index;
+    do {
+      all = rows();
+      index = all.findIndex((row) => row.dataset.claimId === id);
+      const later = index < 0 ? null : all.slice(index + 1).find(undecided);
+      if (later) return show(later);
+    } while (await more());
+    const earlier = index < 0 ? all : all.slice(0, index + 1);
+    return show(earlier.find(undecided) || document.getElementById(`claim-${id}`));
   }
 
   let marking = false; // a key's verdict: it moves on itself
@@ -115,6 +134,24 @@
     if (marking || !form.matches?.(".verdict-form") || event.detail.xhr?.status !== 200) return;
     forget(form.dataset.claimId);
     enqueue(() => next(form.dataset.claimId));
+  });
+
+  // A claim's span in the text is a plain link; clicked, it selects the claim through htmx
+  // as a list row does (the text's hx-target, hx-sync and hx-replace-url apply).
+  document.addEventListener("click", (event) => {
+    const span = event.target.closest?.(".article-text a.claim-span[href]");
+    if (!span || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    const url = span.getAttribute("href").split("#")[0];
+    htmx.ajax("GET", url, { source: span, target: "#detail", swap: "outerHTML" });
+  });
+
+  // A verdict on a claim whose row is not listed yet: its answer leaves the row out.
+  document.body.addEventListener("htmx:configRequest", (event) => {
+    const form = event.detail.elt;
+    if (form.matches?.(".verdict-form") && !document.getElementById(`claim-${form.dataset.claimId}`)) {
+      event.detail.parameters.unlisted = "on";
+    }
   });
 
   // Note drafts are kept per claim for the session of the tab, until saved: moving to
@@ -170,7 +207,7 @@
 
   // Show the selected claim in the text and the list, whoever changed the selection,
   // scrolling only inside their own panes: the page itself never moves.
-  function showSelection() {
+  function showSelection(scroll = true) {
     const id = shownId();
     document.querySelectorAll(".selected[aria-current]").forEach((el) => {
       el.classList.remove("selected");
@@ -180,7 +217,7 @@
       if (!el) continue;
       el.classList.add("selected");
       el.setAttribute("aria-current", "true");
-      scrollWithin(el, el.closest(".article-text, .claim-list"));
+      if (scroll) scrollWithin(el, el.closest(".article-text, .claim-list"));
     }
     restoreDraft();
   }
@@ -195,6 +232,9 @@
     }
   }
 
-  document.body.addEventListener("htmx:afterSwap", showSelection);
-  document.addEventListener("DOMContentLoaded", showSelection);
+  // More rows listed: the list stays where the editor scrolled it.
+  document.body.addEventListener("htmx:afterSwap", (event) =>
+    showSelection(event.detail.target?.id !== "claim-list"),
+  );
+  document.addEventListener("DOMContentLoaded", () => showSelection());
 })();

@@ -9,7 +9,8 @@ from django.contrib.auth.models import Group
 
 from accounts.roles import ensure_roles
 from articles.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
-from claims.models import VerdictChange
+from articles.models import Article
+from claims.models import Claim, VerdictChange
 from claims.services import annotate_article
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -349,3 +350,104 @@ def test_the_review_desk_works_under_the_content_security_policy(page):
 
     assert "Verdict: Sourced" in page.inner_text(f"#claim-{claims[0].pk}")
     assert violations == []
+
+
+def long_article(claims: int = 130) -> Article:
+    """An article of more claims than the list shows at first (100)."""
+    sentences = [f"Claim {n} says the council met on day {n}." for n in range(1, claims + 1)]
+    article = Article.objects.create(
+        title="A long article", body=" ".join(sentences), status=Article.Status.READY
+    )
+    start, rows = 0, []
+    for n, text in enumerate(sentences, start=1):
+        rows.append(
+            Claim(
+                article=article,
+                position=n,
+                start=start,
+                end=start + len(text),
+                text=text,
+                suggested_label="sourced",
+                confidence=0.5,
+                reason_code="matches-source",
+            )
+        )
+        start += len(text) + 1
+    Claim.objects.bulk_create(rows)
+    return article
+
+
+def open_long_desk(page, selected: int | None = None) -> list[Claim]:
+    """The desk of a long article (the claim at position `selected` chosen), counting the
+    out-of-band swaps that found nothing to replace and the errors in the console."""
+    article = long_article()
+    claims = list(article.claims.order_by("position"))
+    log_in(page)
+    page.errors = []
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    query = f"?claim={claims[selected - 1].pk}" if selected else ""
+    page.goto(f"/articles/{article.pk}/{query}")
+    wait_for_selected(page, claims[(selected or 1) - 1])
+    page.evaluate(
+        "document.body.addEventListener('htmx:oobErrorNoTarget', "
+        "e => console.error('oobErrorNoTarget', e.detail.target))"
+    )
+    return claims
+
+
+def listed_rows(page) -> int:
+    return page.locator("#claim-list li[data-claim-id]").count()
+
+
+def test_show_more_by_mouse_lists_the_next_rows_where_the_list_was_scrolled(page):
+    claims = open_long_desk(page)
+    assert listed_rows(page) == 100
+    page.eval_on_selector("#claim-list", "list => (list.scrollTop = list.scrollHeight)")
+    scrolled = page.eval_on_selector("#claim-list", "list => list.scrollTop")
+    assert scrolled > 0
+    page.click("#show-more")
+    page.wait_for_selector(f"#claim-{claims[-1].pk}", state="attached")
+    settled(page)
+    assert page.locator("#show-more").count() == 0
+    assert page.eval_on_selector("#claim-list", "list => list.scrollTop") >= scrolled - 1
+    assert "rows=200" not in page.url  # the selection's URL is kept
+    page.click(f"#claim-{claims[120].pk} a")
+    wait_for_selected(page, claims[120])
+    assert page.errors == []
+
+
+def test_j_past_the_last_listed_row_at_machine_speed_lists_more_then_moves(page):
+    claims = open_long_desk(page, selected=98)
+    assert listed_rows(page) == 100
+    page.keyboard.type("jjjjj", delay=20)
+    settled(page)
+    wait_for_selected(page, claims[102])
+    assert listed_rows(page) == 130
+    assert_desk_in_view(page)
+    assert page.errors == []
+
+
+def test_a_verdict_whose_next_undecided_claim_is_not_listed_lists_more_first(page):
+    claims = open_long_desk(page, selected=100)
+    page.keyboard.type("sjs", delay=20)  # #100 sourced, on to #101, j to #102, #102 sourced
+    settled(page)
+    wait_for_selected(page, claims[102])
+    changes = VerdictChange.objects.filter(claim__article=claims[0].article).order_by("id")
+    assert [(c.claim.position, c.new_label) for c in changes] == [
+        (100, "sourced"),
+        (102, "sourced"),
+    ]
+    assert page.errors == []
+
+
+def test_a_verdict_on_a_claim_picked_in_the_text_but_not_listed_is_no_error(page):
+    claims = open_long_desk(page)
+    page.click(f"#span-{claims[119].pk}")  # #120, beyond the listed rows
+    wait_for_selected(page, claims[119])
+    assert page.locator(f"#claim-{claims[119].pk}").count() == 0
+    page.keyboard.press("s")
+    settled(page)
+    wait_for_selected(page, claims[120])  # the next undecided, listed on the way
+    assert "decided" in (page.get_attribute(f"#span-{claims[119].pk}", "class") or "")
+    assert "Verdict: Sourced" in page.inner_text(f"#claim-{claims[119].pk}")
+    assert page.errors == []

@@ -53,7 +53,7 @@ def test_review_page_highlights_each_claim_and_details_the_first_undecided(edito
     assert f'id="span-{sourced.pk}"' in page and f'id="span-{opinion.pk}"' in page
     assert f'id="claim-{sourced.pk}"' in page and f'id="claim-{opinion.pk}"' in page
     assert f'id="span-{opinion.pk}" href="{review_url(article)}?claim={opinion.pk}#detail"' in page
-    assert "claim-span label-opinion finding-opinion suggested" in page
+    assert "claim-span label-opinion suggested" in page
     detail = '<section id="detail" class="detail label-sourced finding-sourced"'
     assert f'{detail} data-claim-id="{sourced.pk}"' in page
     assert "A source sentence says the same." in page
@@ -205,4 +205,4 @@ def test_review_query_count_does_not_grow_with_claims(
     # lists no candidates), decided before elsewhere
     with django_assert_num_queries(session_lookups + 9):
         response = editor_client.get(review_url(article))
-    assert response.content.decode().count('class="row ') == claims
+    assert response.content.decode().count('class="row ') == min(claims, 100)
