@@ -144,6 +144,35 @@ def make_article(editor):
 
 
 @pytest.fixture
+def make_long_article(make_article):
+    """An article of `claims` one-sentence claims, each suggested sourced at 50 %: more than
+    the review desk lists at first."""
+
+    def make(claims: int) -> Article:
+        sentences = [f"Claim {n} says the council met on day {n}." for n in range(1, claims + 1)]
+        article = make_article(title="A long article", body=" ".join(sentences))
+        start, rows = 0, []
+        for n, text in enumerate(sentences, start=1):
+            rows.append(
+                Claim(
+                    article=article,
+                    position=n,
+                    start=start,
+                    end=start + len(text),
+                    text=text,
+                    suggested_label="sourced",
+                    confidence=0.5,
+                    reason_code="matches-source",
+                )
+            )
+            start += len(text) + 1
+        Claim.objects.bulk_create(rows)
+        return article
+
+    return make
+
+
+@pytest.fixture
 def make_claim():
     def make(article: Article, **fields) -> Claim:
         position = fields.pop("position", article.claims.count() + 1)

@@ -352,35 +352,9 @@ def test_the_review_desk_works_under_the_content_security_policy(page):
     assert violations == []
 
 
-def long_article(claims: int = 130) -> Article:
-    """An article of more claims than the list shows at first (100)."""
-    sentences = [f"Claim {n} says the council met on day {n}." for n in range(1, claims + 1)]
-    article = Article.objects.create(
-        title="A long article", body=" ".join(sentences), status=Article.Status.READY
-    )
-    start, rows = 0, []
-    for n, text in enumerate(sentences, start=1):
-        rows.append(
-            Claim(
-                article=article,
-                position=n,
-                start=start,
-                end=start + len(text),
-                text=text,
-                suggested_label="sourced",
-                confidence=0.5,
-                reason_code="matches-source",
-            )
-        )
-        start += len(text) + 1
-    Claim.objects.bulk_create(rows)
-    return article
-
-
-def open_long_desk(page, selected: int | None = None) -> list[Claim]:
+def open_long_desk(page, article: Article, selected: int | None = None) -> list[Claim]:
     """The desk of a long article (the claim at position `selected` chosen), counting the
     out-of-band swaps that found nothing to replace and the errors in the console."""
-    article = long_article()
     claims = list(article.claims.order_by("position"))
     log_in(page)
     page.errors = []
@@ -399,8 +373,10 @@ def listed_rows(page) -> int:
     return page.locator("#claim-list li[data-claim-id]").count()
 
 
-def test_show_more_by_mouse_lists_the_next_rows_where_the_list_was_scrolled(page):
-    claims = open_long_desk(page)
+def test_show_more_by_mouse_lists_the_next_rows_where_the_list_was_scrolled(
+    page, make_long_article
+):
+    claims = open_long_desk(page, make_long_article(130))
     assert listed_rows(page) == 100
     page.eval_on_selector("#claim-list", "list => (list.scrollTop = list.scrollHeight)")
     scrolled = page.eval_on_selector("#claim-list", "list => list.scrollTop")
@@ -416,8 +392,8 @@ def test_show_more_by_mouse_lists_the_next_rows_where_the_list_was_scrolled(page
     assert page.errors == []
 
 
-def test_j_past_the_last_listed_row_at_machine_speed_lists_more_then_moves(page):
-    claims = open_long_desk(page, selected=98)
+def test_j_past_the_last_listed_row_at_machine_speed_lists_more_then_moves(page, make_long_article):
+    claims = open_long_desk(page, make_long_article(130), selected=98)
     assert listed_rows(page) == 100
     page.keyboard.type("jjjjj", delay=20)
     settled(page)
@@ -427,8 +403,10 @@ def test_j_past_the_last_listed_row_at_machine_speed_lists_more_then_moves(page)
     assert page.errors == []
 
 
-def test_a_verdict_whose_next_undecided_claim_is_not_listed_lists_more_first(page):
-    claims = open_long_desk(page, selected=100)
+def test_a_verdict_whose_next_undecided_claim_is_not_listed_lists_more_first(
+    page, make_long_article
+):
+    claims = open_long_desk(page, make_long_article(130), selected=100)
     page.keyboard.type("sjs", delay=20)  # #100 sourced, on to #101, j to #102, #102 sourced
     settled(page)
     wait_for_selected(page, claims[102])
@@ -440,8 +418,10 @@ def test_a_verdict_whose_next_undecided_claim_is_not_listed_lists_more_first(pag
     assert page.errors == []
 
 
-def test_a_verdict_on_a_claim_picked_in_the_text_but_not_listed_is_no_error(page):
-    claims = open_long_desk(page)
+def test_a_verdict_on_a_claim_picked_in_the_text_but_not_listed_is_no_error(
+    page, make_long_article
+):
+    claims = open_long_desk(page, make_long_article(130))
     page.click(f"#span-{claims[119].pk}")  # #120, beyond the listed rows
     wait_for_selected(page, claims[119])
     assert page.locator(f"#claim-{claims[119].pk}").count() == 0

@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from claims.models import Claim
 
 pytestmark = pytest.mark.django_db
 
@@ -16,26 +15,8 @@ CLAIMS = 150
 
 
 @pytest.fixture
-def long_article(make_article) -> Article:
-    sentences = [f"Claim {n} says the council met." for n in range(1, CLAIMS + 1)]
-    article = make_article(body=" ".join(sentences))
-    start, claims = 0, []
-    for n, text in enumerate(sentences, start=1):
-        claims.append(
-            Claim(
-                article=article,
-                position=n,
-                start=start,
-                end=start + len(text),
-                text=text,
-                suggested_label="sourced",
-                confidence=0.5,
-                reason_code="matches-source",
-            )
-        )
-        start += len(text) + 1
-    Claim.objects.bulk_create(claims)
-    return article
+def long_article(make_long_article) -> Article:
+    return make_long_article(CLAIMS)
 
 
 def review(client, article, query: str = "", **headers):
