@@ -1,0 +1,124 @@
+"""The examples the two fine-tuned models learn from, built from ``../shared`` by split.
+
+Verifier pairs: (claim, evidence, the labels the pair may have, weight), with labels among
+``VERIFY_LABELS``. ``not-supports`` (entailment-vs-not data) allows both ``refutes`` and
+``nei``: the loss is the probability of either, so the set teaches "not supported" without
+pretending to know which. Opinion sentences: (sentence, 1 if opinion, weight).
+Nothing here is written to disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from claims.annotator.checks import STOPWORDS
+from training.splits import part_of
+from training.train import eval_dir, load_subj, load_tune
+
+VERIFY_LABELS = ("supports", "refutes", "nei")
+LABEL_SETS = {
+    "supports": (1.0, 0.0, 0.0),
+    "refutes": (0.0, 1.0, 0.0),
+    "nei": (0.0, 0.0, 1.0),
+    "not-supports": (0.0, 1.0, 1.0),
+}
+# Contradictions are the rarest label and the one editors most need found.
+LABEL_WEIGHTS = {"supports": 1.0, "refutes": 1.5, "nei": 1.0, "not-supports": 1.0}
+# Of fnc-1's 7,389 "discuss or unrelated" headline pairs, enough to teach what a
+# non-committal body looks like without drowning the rest.
+FNC_NEI_KEEP = 0.3
+# For this share of pairs, the claim is also paired with another item's evidence of the
+# same set (a topical sentence that does not cover it): "nei".
+SWAP_SHARE = 0.1
+TRAIN_DIR_ENV = "FACTCHECK_TRAIN_DIR"
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def train_dir() -> Path:
+    env = os.environ.get(TRAIN_DIR_ENV)
+    return Path(env) if env else eval_dir().parent / "train"
+
+
+def words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in STOPWORDS}
+
+
+def best_passage(claim: str, passages: list[str]) -> str:
+    """The passage sharing most content words with the claim (fnc-1 gives whole bodies)."""
+    cw = words(claim)
+    return max(passages, key=lambda p: len(cw & words(p)) / (1 + 0.002 * len(p)))
+
+
+def verify_rows() -> Iterator[dict]:
+    path = train_dir() / "verify.jsonl"
+    if not path.is_file():
+        raise SystemExit(f"{path} not found: put the shared data beside the repository")
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def verifier_pairs(part: str, seed: int = 13) -> list[tuple[str, str, tuple, float, str]]:
+    """(claim, evidence, label set, weight, origin) for one part of the split."""
+    rng = random.Random(seed)
+    out = []
+    by_origin: dict[str, list[str]] = {}
+    for r in verify_rows():
+        if part_of(r["claim"]) != part:
+            continue
+        origin = r["origin"].split("/")[0]
+        label = r["label"]
+        if origin == "fnc-1":
+            if label == "nei" and rng.random() > FNC_NEI_KEEP:
+                continue
+            evidence = best_passage(r["claim"], r["evidence"])
+        else:
+            evidence = " ".join(e.strip() for e in r["evidence"])
+        out.append((r["claim"], evidence, LABEL_SETS[label], LABEL_WEIGHTS[label], origin))
+        by_origin.setdefault(origin, []).append(evidence)
+    # AVeriTeC (tune.jsonl only): claim against the fact-checkers' answers, one window.
+    # Climate-FEVER rows of tune.jsonl are in verify.jsonl sentence by sentence already.
+    for r in load_tune(eval_dir()):
+        if part_of(r["claim"]) != part or not r["origin"].startswith("averitec"):
+            continue
+        label = "supports" if r["gold"] == "sourced" else "refutes"
+        evidence = " ".join(s.strip() for s in r["source_sentences"])
+        out.append((r["claim"], evidence, LABEL_SETS[label], LABEL_WEIGHTS[label], "averitec"))
+    swaps = []
+    for claim, _e, _l, _w, origin in out:
+        pool = by_origin.get(origin)
+        if pool and rng.random() < SWAP_SHARE:
+            other = rng.choice(pool)
+            if not words(claim) >= words(other):
+                swaps.append((claim, other, LABEL_SETS["nei"], 1.0, origin))
+    out.extend(swaps)
+    rng.shuffle(out)
+    return out
+
+
+def opinion_sentences(part: str, extra_claims: int = 0, seed: int = 13) -> list:
+    """(sentence, 1 if opinion, weight, origin): the news sentences of subj_tune.tsv, plus
+    ``extra_claims`` checkable claims from the verifier data as facts (weight 0.5), so the
+    model also sees the kinds of claim the three-label task asks it not to call opinion."""
+    d = eval_dir()
+    out = [(s, y, 1.0, "checkthat") for s, y in load_subj(d) if part_of(s) == part]
+    if extra_claims:
+        rng = random.Random(seed)
+        claims = sorted(
+            {
+                r["claim"]
+                for r in verify_rows()
+                if part_of(r["claim"]) == part and not r["origin"].startswith("fnc-1")
+            }
+        )
+        claims += [r["claim"] for r in load_tune(d) if part_of(r["claim"]) == part]
+        rng.shuffle(claims)
+        out += [(c, 0, 0.5, "claims") for c in claims[:extra_claims]]
+    return out
