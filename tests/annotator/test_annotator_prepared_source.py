@@ -42,10 +42,10 @@ def test_corrupt_prepared_source_bytes_raise_value_error(mangle):
 
 
 def test_prepared_source_from_another_engine_version_raises_value_error(monkeypatch):
-    from claims.annotator import engine
+    from claims.annotator import sources
 
     data = get_annotator().prepare_source(TEXT).to_bytes()
-    monkeypatch.setattr(engine, "ENGINE_VERSION", "some-other-engine/9")
+    monkeypatch.setattr(sources, "ENGINE_VERSION", "some-other-engine/9")
     with pytest.raises(ValueError):
         PreparedSource.from_bytes(data)
 

@@ -1,0 +1,159 @@
+"""The explicit checks of one claim against the evidence the verifier chose.
+
+Each finding quotes the differing words (the source's, then the claim's) and remembers the
+sentence it is about. Checks that compare a claim with a sentence run only on the sentences
+the verifier read as being about the claim, never on a merely nearby one: a number in the
+wrong sentence is no contradiction. Checks against all the sources together (a quantity,
+date or name that no source states) say what is not covered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from . import checks as C
+from .sources import PreparedSource, SourceIndex, sentence_facts
+
+TIME_NOUNS = frozenset(["year", "month", "week", "day", "decad", "century", "hour", "minut"])
+
+
+@dataclass
+class Findings:
+    number: tuple[str, str] | None = None
+    number_unsupported: str | None = None
+    time_unsupported: str | None = None  # a date or time span no source states
+    date: tuple[str, str] | None = None
+    entity: tuple[str, str] | None = None
+    entity_missing: tuple[str, ...] = ()
+    negation: tuple[str, str] | None = None
+    modality: tuple[str, str] | None = None
+    direction: tuple[str, str] | None = None  # (source "fell by …", claim "rose by …")
+    refutation: str | None = None  # a chosen sentence that says the claim is false
+    entity_cover: float = 1.0  # share of the claim's names found in the sources
+    # (source index, sentence index) of the sentence each finding is about
+    focus: dict = field(default_factory=dict)
+
+    @property
+    def contradiction(self) -> bool:
+        return any(
+            (self.number, self.date, self.entity, self.negation, self.modality, self.direction)
+        )
+
+
+def check(
+    text: str,
+    sources: Sequence[PreparedSource],
+    index: SourceIndex,
+    chosen: list[tuple[int, int]],
+) -> Findings:
+    """Findings for ``text``; ``chosen`` lists (source, sentence) the verifier read as being
+    about the claim, best first."""
+    f = Findings()
+    cfacts = sentence_facts(text)
+    chosen_facts = [sources[s].facts()[j] for s, j in chosen]
+    chosen_text = [sources[s].sentences[j].text for s, j in chosen]
+    _numbers(f, cfacts, index, chosen, chosen_facts)
+    _dates(f, cfacts, index, chosen, chosen_facts)
+    _entities(f, text, cfacts, sources, index, chosen, chosen_text)
+    for pos, sentence in enumerate(chosen_text):
+        if f.negation is None and (conflict := C.negation_conflict(text, sentence)):
+            f.negation, f.focus["negation"] = conflict, chosen[pos]
+        if f.direction is None and (conflict := C.direction_conflict(text, sentence)):
+            f.direction, f.focus["direction"] = conflict, chosen[pos]
+        if f.modality is None and (
+            conflict := C.modality_conflict(text, sentence, realised=index.realised)
+        ):
+            f.modality, f.focus["modality"] = conflict, chosen[pos]
+        if f.refutation is None and chosen_facts[pos]["refute"] and not C.refutes(text):
+            f.refutation, f.focus["refutation"] = sentence, chosen[pos]
+    return f
+
+
+def _numbers(f: Findings, cfacts, index: SourceIndex, chosen, chosen_facts) -> None:
+    """A claim quantity no source states (allowing "more than", "about" ...); a different
+    one in a chosen sentence, counting the same thing, contradicts it."""
+    for q in cfacts["quantities"]:
+        if q.noun == "__duration__":
+            if not any(q.text.lower() in low for low in index.lower):
+                f.number_unsupported = f.number_unsupported or q.text
+                f.time_unsupported = f.time_unsupported or q.text
+            continue
+        if any(
+            C.consistent(q, sq) and (q.value == sq.value or not q.noun or q.noun == sq.noun)
+            for sq in index.quantities
+        ):
+            continue
+        # "in the last 35 years" vs "over 1,400 years": spans of time in two sentences on
+        # one topic are seldom the same quantity, so a different one is no contradiction
+        found = None
+        if q.noun not in TIME_NOUNS:
+            found = next(
+                (
+                    (pos, sq)
+                    for pos, facts in enumerate(chosen_facts)
+                    for sq in facts["quantities"]
+                    if sq.noun != "__duration__"
+                    and q.noun
+                    and sq.noun == q.noun
+                    and sq.ordinal == q.ordinal
+                ),
+                None,
+            )
+        if found and f.number is None:
+            f.number, f.focus["number"] = (found[1].text, q.text), chosen[found[0]]
+        elif not found:
+            f.number_unsupported = f.number_unsupported or q.text
+
+
+def _dates(f: Findings, cfacts, index: SourceIndex, chosen, chosen_facts) -> None:
+    """Only a month+day, or the single year of both texts, can contradict."""
+    c_years = [d for d in cfacts["dates"] if d.kind == "y"]
+    for d in cfacts["dates"]:
+        if (d.kind, d.value) in index.dates:
+            continue
+        for pos, facts in enumerate(chosen_facts):
+            other = [sd for sd in facts["dates"] if sd.kind == d.kind]
+            if (d.kind == "md" and other) or (
+                d.kind == "y" and len(other) == 1 and len(c_years) == 1
+            ):
+                if f.date is None:
+                    f.date, f.focus["date"] = (other[0].text, d.text), chosen[pos]
+                break
+        else:
+            if d.kind in ("md", "y"):
+                f.number_unsupported = f.number_unsupported or d.text
+            if d.kind == "md":
+                f.time_unsupported = f.time_unsupported or d.text
+
+
+def _entities(f: Findings, text, cfacts, sources, index: SourceIndex, chosen, chosen_text):
+    missing = [
+        e
+        for e in sorted(cfacts["entities"])
+        if e not in index.entities
+        and C.stem(e) not in index.stems
+        and e not in index.lower_blob
+        and not (len(e) >= 6 and e[:5] in index.prefixes)
+    ]
+    f.entity_missing = tuple(missing)
+    f.entity_cover = 1.0 - len(missing) / max(len(cfacts["entities"]), 1)
+    if role := _role_mismatch(text, index):
+        for si, src in enumerate(sources):
+            for j, sent in enumerate(src.sentences):
+                if role[0] in sent.text:
+                    f.entity, f.focus["entity"] = role, (si, j)
+                    return
+    if missing:
+        for pos, sentence in enumerate(chosen_text):
+            if sub := C.substituted_entity(text, sentence, missing, loose=False):
+                f.entity, f.focus["entity"] = sub, chosen[pos]
+                return
+
+
+def _role_mismatch(claim: str, index: SourceIndex) -> tuple[str, str] | None:
+    """The claim's title for a person, where the sources give that person another one."""
+    for surname, (role, mention) in C.role_mentions(claim).items():
+        if surname in index.roles and index.roles[surname][0] != role:
+            return index.roles[surname][1], mention
+    return None

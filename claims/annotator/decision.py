@@ -1,0 +1,270 @@
+"""The decision: a label, a calibrated confidence, a reason code and the words of the reason.
+
+In order: a date or time span no source states (a checkable fact, even inside a comment);
+opinion (the fine-tuned classifier, or two explicit cues); no source at all (unchecked, low
+confidence); then P(sourced) from the verifier's reading of the evidence, retrieval and the
+checks. Below the threshold the claim is disputed, and the reason tells the two findings
+apart: a source *contradicts* it (an explicit check, or the verifier reads a sentence as
+contradicting it), or no source *covers* it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import checks as C
+from .analysis import Findings
+from .config import Config, logit
+from .retrieval import Candidate, Unit
+from .sources import PreparedSource
+
+SUPPORTS, REFUTES, NEI = 0, 1, 2
+# Without a verifier's choice, a sentence this close in meaning and in words is the one a
+# check may compare the claim with.
+CLOSE_COS, CLOSE_COVER = 0.6, 0.4
+# Checks whose finding quotes the source's and the claim's differing words, in the order
+# they are tried: (Findings field, reason code).
+MISMATCHES = (
+    ("number", "number-mismatch"),
+    ("date", "date-mismatch"),
+    ("entity", "entity-mismatch"),
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    source_index: int
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+@dataclass
+class Reading:
+    """Everything known about one claim when it is decided."""
+
+    text: str
+    cues: dict
+    p_opinion: float
+    candidates: list[Candidate]
+    units: list[Unit]
+    verdicts: np.ndarray | None = None  # (units, 3): supports / refutes / nei
+    findings: Findings | None = None
+
+    def chosen(self, max_nei: float = 0.5) -> list[tuple[int, int]]:
+        """(source, sentence) of the evidence the verifier read as about the claim, the
+        most decided first (a window counts for both its sentences); when it read none so,
+        the nearest sentence if it is close in meaning and in words."""
+        out: list[tuple[int, int]] = []
+        if self.verdicts is not None:
+            for u in np.argsort(self.verdicts[:, NEI]):
+                if self.verdicts[u, NEI] >= max_nei:
+                    break
+                unit = self.units[u]
+                for j in unit.sentences:
+                    if (unit.candidate.source, j) not in out:
+                        out.append((unit.candidate.source, j))
+        if not out and self.candidates:
+            best = self.candidates[0]
+            if best.cos >= CLOSE_COS and best.cover >= CLOSE_COVER:
+                out.append((best.source, best.sentence))
+        return out
+
+
+def cue_score(cues: dict) -> float:
+    return (
+        cues["hedges"]
+        + 2 * cues["speculation"]
+        + cues["eval_verbs"]
+        + cues["evaluative"]
+        + min(cues["first_person"], 1)
+        + cues["question"]
+    )
+
+
+def features(r: Reading) -> dict:
+    """The inputs of P(sourced), as named in config.json."""
+    v = r.verdicts
+    f = r.findings or Findings()
+    best = r.candidates[0] if r.candidates else None
+    top_supports = int(np.argmax(v[:, SUPPORTS])) if v is not None and len(v) else None
+    return {
+        "supports": logit(float(v[:, SUPPORTS].max())) if top_supports is not None else -9.0,
+        "refutes": logit(float(v[:, REFUTES].max())) if top_supports is not None else -9.0,
+        "nei": logit(float(v[:, NEI].min())) if top_supports is not None else 9.0,
+        "cos": best.cos if best else 0.0,
+        "cover": best.cover if best else 0.0,
+        "contradiction": float(f.contradiction),
+        "refutation": float(f.refutation is not None),
+        "unstated": float(f.number_unsupported is not None),
+        "names_found": f.entity_cover,
+    }
+
+
+def _q(s: str, n: int = 90) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1].rstrip() + "…"
+
+
+def _evidence(r: Reading, sources: Sequence[PreparedSource], first=None) -> tuple:
+    """Up to three quoted sentences: the one a finding is about, then the verifier's
+    choice, then the nearest by retrieval."""
+    keys = ([first] if first else []) + r.chosen() + [(c.source, c.sentence) for c in r.candidates]
+    out, seen = [], set()
+    for si, j in keys:
+        if (si, j) in seen:
+            continue
+        seen.add((si, j))
+        sent = sources[si].sentences[j]
+        cos = next((c.cos for c in r.candidates if (c.source, c.sentence) == (si, j)), 0.0)
+        out.append(Evidence(si, sent.start, sent.end, sent.text, round(cos, 4)))
+        if len(out) == (3 if first or r.chosen() else 2):
+            break
+    return tuple(out)
+
+
+def calibration_group(label: str, code: str) -> str:
+    """Decisions whose confidences are calibrated together."""
+    if label != "disputed":
+        return label
+    if code == "no-sources":  # nothing was checked: its low confidence stands uncalibrated
+        return code
+    return "uncovered" if code == "not-in-sources" else "contradicted"
+
+
+def decide(r: Reading, config: Config, sources: Sequence[PreparedSource]) -> tuple:
+    """(label, confidence, reason_code, reason, evidence)."""
+    label, conf, code, reason, evidence = decide_raw(r, config, sources)
+    return label, config.calibrate(calibration_group(label, code), conf), code, reason, evidence
+
+
+def is_opinion(r: Reading, config: Config) -> bool:
+    """The classifier, or enough explicit cues; never a plain restatement of a source."""
+    o = config.opinion
+    best = r.candidates[0] if r.candidates else None
+    restates = best is not None and (best.cos >= 0.9 or (best.cos >= 0.75 and best.cover >= 0.6))
+    score = cue_score(r.cues)
+    if restates and r.p_opinion < o["restatement_p"] and score <= 1:
+        return False
+    return r.p_opinion >= o["threshold"] or score >= o["cue_strong"]
+
+
+def decide_raw(r: Reading, config: Config, sources: Sequence[PreparedSource]) -> tuple:
+    """decide() with the confidence before calibration."""
+    f = r.findings or Findings()
+    best = r.candidates[0] if r.candidates else None
+    best_text = sources[best.source].sentences[best.sentence].text if best else ""
+
+    # 0. a specific date or time span no source states is a checkable fact to verify, even
+    #    inside a sentence that goes on to comment on it (unless it is hedged)
+    if f.time_unsupported and best is not None and r.cues["hedges"] == 0:
+        return (
+            "disputed",
+            config.rule_confidence("time"),
+            "not-in-sources",
+            f'No source gives "{f.time_unsupported}"; the closest source sentence is '
+            f'"{_q(best_text, 70)}".',
+            _evidence(r, sources),
+        )
+
+    if is_opinion(r, config):
+        return _opinion(r, sources)
+
+    if best is None:  # the article has no source: unchecked, not contradicted
+        return (
+            "disputed",
+            config.rule_confidence("no_sources"),
+            "no-sources",
+            "No source is attached to check this claim against.",
+            (),
+        )
+
+    p = config.sourced.probability(features(r))
+    # an explicit check against the sentence the verifier chose outweighs the models (a
+    # small model reads "95" and "75" alike); its confidence is calibrated on dev like any
+    if f.contradiction and (found := _contradiction(r, f, config, sources)):
+        code, reason, first = found
+        return "disputed", config.rule_confidence("check"), code, reason, _evidence(r, sources, first)
+    if p >= config.sourced.threshold:
+        quoted = _evidence(r, sources)
+        return (
+            "sourced",
+            round(p, 3),
+            "matches-source",
+            f'Source says the same: "{_q(quoted[0].text)}"',
+            quoted,
+        )
+    conf = round(1 - p, 3)
+    if found := _contradiction(r, f, config, sources):
+        code, reason, first = found
+        return "disputed", conf, code, reason, _evidence(r, sources, first)
+    return "disputed", conf, "not-in-sources", _uncovered(r, f, best_text), _evidence(r, sources)
+
+
+def _opinion(r: Reading, sources) -> tuple:
+    spec = r.cues["hedges"] + r.cues["speculation"] > 0 or r.cues["question"] > 0
+    code = "speculation" if spec else "subjective-language"
+    phrases = C.cue_phrases(r.text)
+    if phrases:
+        shown = ", ".join(f'"{p}"' for p in phrases)
+        what = "Speculative wording" if spec else "Evaluative wording"
+        reason = f"{what} ({shown}): the author's judgement, not a checkable fact."
+    else:
+        reason = "Reads as the author's judgement or interpretation, not a checkable fact."
+    return "opinion", round(max(r.p_opinion, 0.5), 3), code, reason, _evidence(r, sources)
+
+
+def _contradiction(r: Reading, f: Findings, config: Config, sources):
+    """(code, reason, sentence) when a source contradicts the claim, else None."""
+    if f.modality:
+        src_phrase, claim_word = f.modality
+        return (
+            "tense-or-modality",
+            f"Closest source sentence says it was requested or is only expected "
+            f'("{src_phrase}"), the claim says it happened ("{claim_word}").',
+            f.focus["modality"],
+        )
+    for field, code in MISMATCHES:
+        if pair := getattr(f, field):
+            return code, f'Source says "{pair[0]}", claim says "{pair[1]}".', f.focus[field]
+    if f.direction:
+        s, c = f.direction
+        code = "number-mismatch" if C.quantities(c) else "negation"
+        reason = f'Source says "{s}", claim says "{c}": they go opposite ways.'
+        return code, reason, f.focus["direction"]
+    if f.negation:
+        s, c = f.negation
+        reason = f'Source says "{s}", claim says "{c}": one of them is negated.'
+        return "negation", reason, f.focus["negation"]
+    if f.refutation:
+        reason = f'A source sentence says the claim is false: "{_q(f.refutation)}"'
+        return "contradicted", reason, f.focus["refutation"]
+    v = r.verdicts
+    if v is not None and len(v) and v[:, REFUTES].max() >= config.contradicted["threshold"]:
+        unit = r.units[int(np.argmax(v[:, REFUTES]))]
+        reason = f'A source sentence contradicts the claim: "{_q(unit.text)}"'
+        return "contradicted", reason, (unit.candidate.source, unit.sentences[0])
+    return None
+
+
+def _uncovered(r: Reading, f: Findings, best_text: str) -> str:
+    if f.number_unsupported:
+        return (
+            f'No source gives "{f.number_unsupported}"; the closest source sentence is '
+            f'"{_q(best_text, 70)}".'
+        )
+    if f.entity_missing:
+        name = _find_case(r.text, f.entity_missing[0])
+        return f'No source mentions "{name}"; the claim is not backed by the sources.'
+    return f'No source sentence backs this claim; the closest is "{_q(best_text, 80)}".'
+
+
+def _find_case(text: str, token_lower: str) -> str:
+    for w in C.entities(text):
+        if token_lower in w.lower().split():
+            return w
+    return token_lower

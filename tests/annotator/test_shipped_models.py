@@ -1,0 +1,79 @@
+"""The shipped models: the files config.json and the model card name, loaded and run as the
+app runs them (onnxruntime, no torch), on hand-written pairs and sentences."""
+
+import hashlib
+import json
+import subprocess
+import sys
+
+import pytest
+
+from claims.annotator.classifiers import MODELS_DIR, Classifier
+from claims.annotator.config import CONFIG_PATH, Config, ConfigMissing
+from claims.annotator.embed import ModelMissing
+from claims.annotator.engine import get_annotator
+
+SUPPORTS, REFUTES, NEI = 0, 1, 2
+
+
+def test_every_model_file_is_the_one_config_json_and_the_card_name():
+    config = json.loads(CONFIG_PATH.read_text(encoding="utf-8"))
+    card = (MODELS_DIR / "README.md").read_text(encoding="utf-8")
+    assert set(config["models"]) == {"opinion", "verifier"}
+    for entry in config["models"].values():
+        data = (MODELS_DIR / entry["file"]).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        assert digest == entry["sha256"]
+        assert len(data) == entry["bytes"]
+        assert digest in card, f"the model card does not give the SHA-256 of {entry['file']}"
+
+
+def test_the_verifier_reads_support_contradiction_and_unrelated_evidence():
+    verifier = get_annotator().verifier
+    source = "On Monday the city council voted to approve the budget for next year."
+    pairs = [
+        ("The city council approved the budget on Monday.", source, SUPPORTS),
+        ("The city council rejected the budget on Monday.", source, REFUTES),
+        ("The river flooded three villages after the storm.", source, NEI),
+    ]
+    probs = verifier.probabilities([c for c, _, _ in pairs], [e for _, e, _ in pairs])
+    assert [int(p.argmax()) for p in probs] == [want for _, _, want in pairs]
+
+
+def test_the_opinion_model_tells_a_judgement_from_a_report():
+    opinion = get_annotator().opinion
+    p = opinion.probabilities(
+        [
+            "The council approved a budget of 10 million dollars on Monday.",
+            "This shameful budget is a reckless betrayal of everyone who voted for them.",
+        ]
+    )[:, 1]
+    assert p[0] < 0.5 < p[1]
+
+
+def test_a_missing_config_stops_the_engine_with_a_message(tmp_path):
+    with pytest.raises(ConfigMissing, match="missing"):
+        Config.load(tmp_path / "config.json")
+
+
+def test_an_incomplete_config_says_what_it_lacks():
+    with pytest.raises(ConfigMissing, match="sourced"):
+        Config({"models": {}, "opinion": {}, "contradicted": {}, "rules": {}, "calibration": {}})
+
+
+def test_a_missing_model_file_stops_the_engine_with_a_message(tmp_path):
+    with pytest.raises(ModelMissing, match="verifier.onnx"):
+        Classifier(tmp_path / "verifier.onnx", 128)
+
+
+def test_annotating_loads_neither_torch_nor_transformers():
+    code = (
+        "import sys; from claims.annotator import annotate_texts; "
+        "annotate_texts('The council approved the budget.', ['The council approved it.']); "
+        "print('torch' in sys.modules, 'transformers' in sys.modules)"
+    )
+    env = {"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.split() == ["False", "False"]

@@ -1,0 +1,104 @@
+"""Export a fine-tuned classifier to ONNX, quantise it to int8, and check what that costs.
+
+    python -m training.export opinion  [--run training/runs/opinion]
+    python -m training.export verifier [--run training/runs/verifier]
+
+Writes ``claims/annotator/models/<task>.onnx`` (int8 weights, dynamic quantisation) and
+prints the dev macro-F1 of the fp32 and the int8 model side by side; ``--fp32`` ships the
+fp32 file instead when int8 costs quality. The model card (``models/README.md``) and the
+SHA-256 in ``config.json`` are written by ``python -m training.train``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from claims.annotator.classifiers import MODELS_DIR, Classifier as OnnxClassifier
+from training import finetune as F
+
+
+class Exported(torch.nn.Module):
+    """The classifier with its dropout off, returning logits (softmax runs in numpy)."""
+
+    def __init__(self, model: F.Classifier):
+        super().__init__()
+        self.model = model.eval()
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        return self.model(input_ids, attention_mask, token_type_ids)
+
+
+def to_onnx(model: F.Classifier, path: Path) -> None:
+    sample = F.batch_tensors(F.tokenizer(16).encode_batch([("a claim", "its evidence")]))
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    torch.onnx.export(
+        Exported(model),
+        tuple(sample[n] for n in names),
+        str(path),
+        input_names=names,
+        output_names=["logits"],
+        dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names} | {"logits": {0: "batch"}},
+        opset_version=17,
+        dynamo=False,
+    )
+
+
+def quantise(src: Path, dst: Path, per_channel: bool) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=per_channel)
+
+
+def dev_macro_f1(clf: OnnxClassifier, task: str) -> float:
+    from training import datasets as D
+
+    if task == "opinion":
+        dev = D.opinion_sentences("dev")
+        p = clf.probabilities([s for s, *_ in dev])[:, 1]
+        gold = [y for _s, y, *_ in dev]
+        return max(F.macro_f1(gold, [int(v >= t) for v in p], 2) for t in np.arange(0.1, 0.9, 0.02))
+    dev = [x for x in D.verifier_pairs("dev") if sum(x[2]) == 1][:2500]
+    p = clf.probabilities([x[0] for x in dev], [x[1] for x in dev])
+    return F.macro_f1([int(np.argmax(x[2])) for x in dev], list(p.argmax(1)), 3)
+
+
+MAX_TOKENS = {"opinion": 96, "verifier": 128}
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("task", choices=("verifier", "opinion"))
+    ap.add_argument("--run", type=Path, default=None)
+    ap.add_argument("--fp32", action="store_true", help="ship the fp32 model")
+    args = ap.parse_args(argv)
+    run = args.run or F.RUNS / args.task
+    state = torch.load(run / "best.pt", weights_only=False)
+    model = F.Classifier(state["n_out"])
+    model.load_state_dict(state["model"])
+    MODELS_DIR.mkdir(exist_ok=True)
+    out = MODELS_DIR / f"{args.task}.onnx"
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = {name: Path(tmp) / f"{name}.onnx" for name in ("fp32", "int8", "int8-per-channel")}
+        to_onnx(model, paths["fp32"])
+        quantise(paths["fp32"], paths["int8"], per_channel=False)
+        quantise(paths["fp32"], paths["int8-per-channel"], per_channel=True)
+        scores = {}
+        for name, path in paths.items():
+            scores[name] = dev_macro_f1(OnnxClassifier(path, MAX_TOKENS[args.task]), args.task)
+            print(f"{args.task} {name}: {path.stat().st_size / 1e6:.1f} MB, dev macro-F1 "
+                  f"{scores[name]:.4f}")
+        # int8 unless it costs more than half a point of dev macro-F1
+        chosen = max(("int8", "int8-per-channel"), key=lambda n: scores[n])
+        if args.fp32 or scores[chosen] < scores["fp32"] - 0.005:
+            chosen = "fp32"
+        out.write_bytes(paths[chosen].read_bytes())
+    print(f"wrote {out} ({chosen}); dev macro-F1 from training: {state['dev']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""The items the decision is fitted on (dev) and measured on (test), read by the engine.
+
+An item is a claim (or a news sentence) with its gold label and its sources:
+* tune.jsonl: the claim as a one-sentence article, its source sentences joined as the
+  source; gold ``sourced`` / ``disputed``;
+* verify.jsonl: up to ``PER_ORIGIN`` claims of each set, the evidence joined as the source;
+  ``supports`` is ``sourced``, anything else ``disputed`` (the finer label is kept, to tell
+  contradicted from uncovered);
+* subj_tune.tsv: the sentence without sources; gold ``opinion`` for SUBJ, ``fact`` for OBJ.
+Readings are cached under ``training/runs/`` by the models' SHA-256, so a second run of
+``make eval`` does not read everything again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import random
+from dataclasses import dataclass
+
+from claims.annotator.classifiers import MODELS_DIR
+from training import datasets as D
+from training.datasets import eval_dir, load_subj, load_tune
+from training.finetune import RUNS
+from training.splits import part_of
+
+PER_ORIGIN = 400
+
+
+@dataclass
+class Item:
+    text: str
+    gold: str  # sourced / disputed / opinion / fact
+    origin: str
+    fine: str  # the set's own label: supports / refutes / nei / not-supports / SUBJ / OBJ
+    sources: list[str]
+
+
+def items(part: str) -> list[Item]:
+    out = []
+    for r in load_tune(eval_dir()):
+        if part_of(r["claim"]) == part:
+            fine = "supports" if r["gold"] == "sourced" else "refutes"
+            src = "\n".join(s.strip() for s in r["source_sentences"])
+            origin = "tune:" + r["origin"].split("/")[0]
+            out.append(Item(" ".join(r["claim"].split()), r["gold"], origin, fine, [src]))
+    by_origin: dict[str, list[Item]] = {}
+    for r in D.verify_rows():
+        if part_of(r["claim"]) != part:
+            continue
+        gold = "sourced" if r["label"] == "supports" else "disputed"
+        src = "\n".join(e.strip() for e in r["evidence"])
+        item = Item(" ".join(r["claim"].split()), gold, r["origin"].split("/")[0], r["label"], [src])
+        by_origin.setdefault(item.origin, []).append(item)
+    rng = random.Random(5)
+    for origin in sorted(by_origin):
+        group = by_origin[origin]
+        rng.shuffle(group)
+        out += group[:PER_ORIGIN]
+    for s, y in load_subj(eval_dir()):
+        if part_of(s) == part:
+            gold, fine = ("opinion", "SUBJ") if y else ("fact", "OBJ")
+            out.append(Item(" ".join(s.split()), gold, "checkthat", fine, []))
+    return out
+
+
+def models_digest() -> str:
+    h = hashlib.sha256()
+    for name in ("opinion.onnx", "verifier.onnx"):
+        h.update((MODELS_DIR / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def read(annotator, part: str) -> tuple[list[Item], list, list]:
+    """(items, readings, prepared sources of each item) for one part, cached."""
+    cache = RUNS / f"readings-{part}-{models_digest()}.pickle"
+    if cache.exists():
+        return pickle.loads(cache.read_bytes())
+    its = items(part)
+    readings, prepared = [], []
+    for it in its:
+        sources = [annotator.prepare_source(s) for s in it.sources]
+        [reading], _ = annotator.read([it.text], sources, verify_all=True)
+        readings.append(reading)
+        prepared.append(sources)
+    RUNS.mkdir(exist_ok=True)
+    cache.write_bytes(pickle.dumps((its, readings, prepared)))
+    return its, readings, prepared
