@@ -3,6 +3,7 @@ negation, tense/modality, and subjectivity cues. Pure functions on strings."""
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -119,8 +120,9 @@ _NUM = re.compile(
     r"(?<![\w.])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s*(?P<mult>thousand|million|billion|trillion|bn|mn|k|m)\b)?"
     r"(?P<pct>\s*(?:%|per ?cent|percent))?"
-    r"|(?<![\w-])(?P<word>" + _NUMWORD_RE + r")(?:[\s-](?P<word2>one|two|three|four|five|six|"
-    r"seven|eight|nine))?\b(?:\s+(?P<mult2>thousand|million|billion|trillion)\b)?"
+    # a unit joins only a tens word ("seventy-five"): "two one-hour meetings" is not three
+    r"|(?<![\w-])(?P<word>" + _NUMWORD_RE + r")(?:(?<=ty)[\s-](?P<word2>one|two|three|four|"
+    r"five|six|seven|eight|nine))?\b(?:\s+(?P<mult2>thousand|million|billion|trillion)\b)?"
     r"|(?<![\w-])(?P<ord>\d+(?:st|nd|rd|th)|" + "|".join(ORDINALS) + r")\b",
     re.IGNORECASE,
 )
@@ -153,7 +155,8 @@ class Quantity:
     text: str  # the number as written with the noun after it, for reasons
     noun: str  # stem of the next content word ("" when none)
     ordinal: bool = False
-    qualifier: str = ""  # "more", "less", "about" or "" (exact)
+    qualifier: str = ""  # "more", "less", "about", "between" or "" (exact)
+    high: float | None = None  # the upper end of a range ("between 70 and 80"), else None
 
 
 _QUALIFIERS = [
@@ -183,11 +186,49 @@ _QUALIFIERS = [
 _ANY_QUALIFIER = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in _QUALIFIERS), re.I)
 
 
+# Phrases the "more" pattern takes that set no floor: "some 70" is about 70, and "as many
+# as 80" is a ceiling (80 at most).
+_NOT_A_FLOOR = re.compile(r"(?:(?P<ceiling>as many as|as much as)|some)\b", re.I)
+
+
+def _bound(q: Quantity) -> str:
+    """How a quantity's wording bounds its value: "floor", "ceiling", "about" or ""."""
+    if q.qualifier == "more":
+        m = _NOT_A_FLOOR.match(q.text)
+        if m:
+            return "ceiling" if m.group("ceiling") else "about"
+        return "floor"
+    return {"less": "ceiling", "about": "about"}.get(q.qualifier, "")
+
+
+def _interval(q: Quantity) -> tuple[float, float]:
+    """The values a quantity allows, as a closed interval."""
+    v = q.value
+    if q.high is not None:
+        return v, q.high
+    bound = _bound(q)
+    if bound == "floor":
+        return v, math.inf
+    if bound == "ceiling":
+        return -math.inf, v
+    if bound == "about":
+        return v - 0.15 * abs(v), v + 0.15 * abs(v)
+    return v, v
+
+
 def consistent(claim_q: Quantity, source_q: Quantity) -> bool:
     """Whether the claim's quantity is compatible with the source's."""
     a, b = claim_q.value, source_q.value
+    if claim_q.high is not None or source_q.high is not None:
+        # a range holds the values inside it: "75" or "about 75" within "between 70 and 80"
+        if not (isinstance(a, float) and isinstance(b, float)):
+            return False
+        (a_lo, a_hi), (b_lo, b_hi) = _interval(claim_q), _interval(source_q)
+        return max(a_lo, b_lo) <= min(a_hi, b_hi)
     if a == b:
         return True
+    if _is_time(a) and _is_time(b):
+        return bool(_time_readings(a) & _time_readings(b))
     if not (isinstance(a, float) and isinstance(b, float)):
         return False
     q = claim_q.qualifier
@@ -197,7 +238,116 @@ def consistent(claim_q: Quantity, source_q: Quantity) -> bool:
         return b <= a
     if q == "about" or source_q.qualifier == "about":
         return abs(a - b) <= 0.15 * max(abs(a), abs(b))
-    return False
+    # An exact claim just inside a source's bound: "75" where the source says "more than 70".
+    # Far inside ("twice" for "below 40") the source allows the claim without backing it.
+    bound, near = _bound(source_q), abs(a - b) <= 0.15 * max(abs(a), abs(b))
+    if bound == "floor":
+        return near and a >= b
+    if bound == "ceiling":
+        return near and a <= b
+    return bound == "about" and near
+
+
+# ---------------------------------------------------------------- times of day
+
+# A clock time: "12.51pm", "12:51 p.m.", "12:51 PM", "3pm", "15:05". A dot with no a.m. or
+# p.m. after it is a decimal ("12.51"), a colon is a time; minutes are two digits ("3:1" is a
+# ratio). Seconds are read and dropped.
+_TIME = re.compile(
+    r"(?<![\w.:,])(?P<h>\d{1,2})(?:(?P<sep>[:.])(?P<min>[0-5]\d)(?::[0-5]\d)?)?(?![\d:])"
+    r"(?:\s*(?P<ampm>[ap])(?:\.\s?)?m(?![a-z])\.?)?",
+    re.IGNORECASE,
+)
+_TIME_VALUE = re.compile(r"(\d{1,2}):(\d{2})(?: ([ap])m)?")
+_CLOCK_NOUN = "__clock__"  # every time has this noun: two different times can conflict
+
+
+def _time_value(m: re.Match) -> str | None:
+    """The time as "12:51 pm" (a.m. or p.m. known), as "12:51" (either), or None."""
+    h, minutes, ampm = int(m["h"]), int(m["min"] or 0), (m["ampm"] or "").lower()
+    if ampm:
+        return f"{h}:{minutes:02d} {ampm}m" if 1 <= h <= 12 else None
+    if m["sep"] != ":" or h > 23:
+        return None  # "12.51" alone is a decimal
+    if h == 0 or h > 12:  # 24-hour clock: "15:05" is 3:05 pm, "00:30" 12:30 am
+        return f"{h % 12 or 12}:{minutes:02d} {'am' if h < 12 else 'pm'}"
+    return f"{h}:{minutes:02d}"  # "12:51": the a.m. or p.m. is elsewhere or understood
+
+
+def _is_time(value: float | str) -> bool:
+    return isinstance(value, str) and _TIME_VALUE.fullmatch(value) is not None
+
+
+def _time_readings(value: str) -> set[int]:
+    """Minutes after midnight the time may mean: one, or two for a time without a.m./p.m."""
+    h, minutes, ampm = _TIME_VALUE.fullmatch(value).groups()
+    base = int(h) % 12 * 60 + int(minutes)
+    if ampm:
+        return {base + (720 if ampm == "p" else 0)}
+    return {base, base + 720}
+
+
+def _times(text: str) -> list[tuple[int, int, Quantity]]:
+    """(start, end, quantity) of the clock times in ``text``, in text order."""
+    out = []
+    for m in _TIME.finditer(text):
+        value = _time_value(m)
+        if value:
+            written = m.group(0).strip()
+            out.append((m.start(), m.start() + len(written), Quantity(value, written, _CLOCK_NOUN)))
+    return out
+
+
+# ---------------------------------------------------------------- spelled-out numbers
+
+# Number words that combine into one number: "two hundred and fifty", "seventy-five
+# thousand", "two and a half million". Single words and tens-units are read by _NUM.
+_CARDINALS = {
+    w: v for w, v in NUMBER_WORDS.items() if " " not in w and isinstance(v, int) and 0 < v < 100
+}
+_SCALES = {w: MULTIPLIERS[w] for w in ("thousand", "million", "billion", "trillion")}
+_LETTERS = re.compile(r"([A-Za-z]+)\b")
+_NEXT_LETTERS = re.compile(r"(?:\s+|-)([A-Za-z]+)\b")
+_AND_A_HALF = re.compile(r"\s+and\s+a\s+half\s+(thousand|million|billion|trillion)\b", re.I)
+# "twenty-first": a tens word, a hyphen and an ordinal under ten
+_ORDINAL_TAIL = re.compile(
+    r"-(" + "|".join(w for w, v in ORDINALS.items() if v < 10) + r")\b", re.IGNORECASE
+)
+
+
+def _spelled_number(text: str, pos: int) -> tuple[float, int] | None:
+    """(value, end) of the longest number written in words from ``pos``, or None."""
+    total, group, prev, scale_cap = 0.0, 0.0, "", math.inf
+    best = None
+    m = _LETTERS.match(text, pos)
+    # Each word must follow what may precede it, and scales fall ("two million five hundred
+    # thousand"), so a run stops within a few words: linear in the text.
+    while m:
+        w = m.group(1).lower()
+        if w == "a" and not prev:
+            group, prev = 1.0, "a"  # "a hundred", "a million"
+        elif w == "and" and prev in ("hundred", "scale"):
+            prev = "and"  # "two hundred and fifty"
+        elif w in _CARDINALS:
+            v = _CARDINALS[w]
+            if not (prev in ("", "hundred", "scale", "and") or (prev == "tens" and v < 10)):
+                break  # "one two", "ten five": not one number
+            group += v
+            prev = "tens" if v >= 20 and v % 10 == 0 else "unit"
+        elif w == "hundred" and prev in ("a", "unit", "tens") and group < 100:
+            group *= 100
+            prev = "hundred"
+        elif w in _SCALES and prev in ("a", "unit", "tens", "hundred") and _SCALES[w] < scale_cap:
+            total, group, prev, scale_cap = total + group * _SCALES[w], 0.0, "scale", _SCALES[w]
+        else:
+            break
+        if prev not in ("a", "and"):
+            best = (total + group, m.end())
+            half = _AND_A_HALF.match(text, m.end()) if prev in ("unit", "tens") else None
+            if half:
+                return total + (group + 0.5) * _SCALES[half.group(1).lower()], half.end()
+        m = _NEXT_LETTERS.match(text, m.end())
+    return best
 
 
 _NEXT_NOUN = re.compile(
@@ -221,17 +371,34 @@ def _next_noun(text: str, pos: int) -> tuple[str, str]:
     return stem(w), text[pos:shown_end]
 
 
+_RANGE_START = re.compile(r"\bbetween\s+$", re.I)
+_RANGE_AND = re.compile(r"\s+and\s+", re.I)
+
+
 def quantities(text: str) -> list[Quantity]:
-    """Numbers (digits, number words, ordinals) other than years and day-of-month."""
+    """Numbers (digits, number words, ordinals) other than years and day-of-month; clock
+    times; "between 70 and 80" as one range."""
     date_spans = [m.span() for m in _DATE.finditer(text)]
     next_date = 0  # both come in text order: one pass over the dates for all the numbers
+    times = _times(text)
+    next_time = 0  # the same for the times, each put in its place among the numbers
+    skip_until = 0  # the end of a number read in words past its _NUM match
+    range_start = None  # (index in out, where "between" starts, where its number ends)
     out = []
     for m in _NUM.finditer(text):
+        while next_time < len(times) and times[next_time][1] <= m.start():
+            out.append(times[next_time][2])
+            next_time += 1
+        if next_time < len(times) and times[next_time][0] <= m.start():
+            continue  # the 12 and the 51 of "12:51"
+        if m.start() < skip_until:
+            continue  # the "hundred" of "two hundred"
         while next_date < len(date_spans) and date_spans[next_date][1] <= m.start():
             next_date += 1
         if next_date < len(date_spans) and date_spans[next_date][0] <= m.start():
             continue
         ordinal = False
+        stop = m.end()
         if m.group("num"):
             raw = m.group("num").replace(",", "")
             try:
@@ -254,16 +421,23 @@ def quantities(text: str) -> list[Quantity]:
                 value = value + NUMBER_WORDS[m.group("word2").lower()]
             if m.group("mult2") and isinstance(value, (int, float)):
                 value = value * MULTIPLIERS[m.group("mult2").lower()]
+            spelled = _spelled_number(text, m.start())
+            tail = _ORDINAL_TAIL.match(text, stop)
+            if spelled and spelled[1] > stop:  # "two hundred", "a hundred and fifty"
+                value, stop = spelled
+            elif tail and value in (20, 30, 40, 50, 60, 70, 80, 90) and not m.group("word2"):
+                value, stop, ordinal = value + ORDINALS[tail.group(1).lower()], tail.end(), True
+            skip_until = stop
         else:
             o = m.group("ord").lower()
             value = ORDINALS.get(o) or float(re.sub(r"\D", "", o))
             ordinal = True
         if isinstance(value, (int, float)):
             value = float(value)
-        noun, shown = _next_noun(text, m.end())
-        full = text[m.start() : m.end()] + (text[m.end() : m.end() + len(shown)] if shown else "")
+        noun, shown = _next_noun(text, stop)
+        full = text[m.start() : stop] + (text[stop : stop + len(shown)] if shown else "")
         if not shown:
-            full = text[m.start() : m.end()]
+            full = text[m.start() : stop]
         before = text[max(0, m.start() - 20) : m.start()]
         qual = ""
         if _ANY_QUALIFIER.search(before):  # one search for the many numbers without one
@@ -271,7 +445,26 @@ def quantities(text: str) -> list[Quantity]:
         if qual:
             qm = next(rx for name, rx in _QUALIFIERS if name == qual).search(before)
             full = before[qm.start() :] + full
+        low = out[range_start[0]] if range_start else None
+        if (
+            low is not None
+            and isinstance(value, float)
+            and not ordinal
+            and _RANGE_AND.fullmatch(text, range_start[2], m.start())
+            and low.value <= value
+        ):
+            # "between 70 and 80 people": one quantity, shown whole, with the noun of the end
+            shown_range = text[range_start[1] : m.start()] + full.lstrip()
+            out[range_start[0]] = Quantity(low.value, shown_range, noun, False, "between", value)
+            range_start = None
+            continue
+        range_start = None
+        if isinstance(value, float) and not ordinal and not qual:
+            opens = _RANGE_START.search(before)
+            if opens:
+                range_start = (len(out), m.start() - len(before) + opens.start(), stop)
         out.append(Quantity(value, full.strip(), noun, ordinal, qual))
+    out.extend(q for _, _, q in times[next_time:])
     # "one" as a bare pronoun is too common to be a number; "a year and a half" etc. below
     for m in _DURATION.finditer(text):
         out.append(Quantity(stem(m.group(0)), m.group(0), "__duration__"))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from claims.annotator import checks as C
+from claims.annotator import get_annotator
 
 ROOT = Path(__file__).resolve().parents[2]
 LEXICON = ROOT / "claims" / "annotator" / "lexicon"
@@ -104,3 +105,208 @@ def test_patterns_built_from_word_lists_still_cover_every_entry():
         assert C._NUM.fullmatch(word), word
     for word in C.ORDINALS:
         assert C._NUM.fullmatch(word), word
+
+
+# ---------------------------------------------------------------- numbers and times
+
+
+def values(text):
+    return [q.value for q in C.quantities(text)]
+
+
+def one_quantity(text):
+    [q] = C.quantities(text)
+    return q
+
+
+def same(claim, source):
+    return C.consistent(one_quantity(claim), one_quantity(source))
+
+
+TIME_SPELLINGS = [
+    "at 12.51pm",
+    "at 12:51 p.m.",
+    "at 12:51pm",
+    "at 12.51 pm",
+    "at 12:51 PM",
+    "at 12:51 P.M. on Friday",
+    "at 12.51 p. m.",
+]
+
+
+def test_a_time_written_12_51pm_is_the_time_written_12_51_p_m():
+    assert same("at 12.51pm", "at 12:51 p.m.")
+
+
+@pytest.mark.parametrize("claim", TIME_SPELLINGS)
+@pytest.mark.parametrize("source", TIME_SPELLINGS)
+def test_every_common_spelling_of_a_time_is_the_same_time(claim, source):
+    assert same(claim, source)
+
+
+def test_a_time_is_one_quantity_and_never_the_decimal_12_51():
+    for text in TIME_SPELLINGS:
+        q = one_quantity(text)
+        assert q.value != 12.51 and not isinstance(q.value, float), text
+        assert not C.consistent(q, one_quantity("a rate of 12.51 percent"))
+        assert not C.consistent(q, one_quantity("a score of 12.51"))
+        assert not C.consistent(one_quantity("about 12.5 points"), q)
+
+
+def test_a_time_is_shown_as_written():
+    assert one_quantity("at 12.51pm, police said").text == "12.51pm"
+    assert one_quantity("at 12:51 p.m. on Friday").text == "12:51 p.m."
+
+
+def test_a_time_without_a_m_or_p_m_matches_either_reading():
+    # "between 12:51 and 1:15 p.m.": the p.m. written once stands for both times
+    unmarked = one_quantity("at 12:51, police said")
+    assert C.consistent(unmarked, one_quantity("at 12:51 p.m."))
+    assert C.consistent(one_quantity("at 12:51 p.m."), unmarked)
+    assert C.consistent(unmarked, one_quantity("at 12:51 a.m."))
+    [first, second] = C.quantities("between 12:51 and 1:15 p.m.")
+    assert C.consistent(one_quantity("at 12.51pm"), first)
+    assert C.consistent(one_quantity("at 1.15pm"), second)
+
+
+def test_different_times_are_different():
+    assert not same("at 12:51 p.m.", "at 12:51 a.m.")
+    assert not same("at 12:51 p.m.", "at 12:52 p.m.")
+    assert not same("at 12:51", "at 1:51 p.m.")
+    assert not same("at 3pm", "at 3am")
+
+
+def test_24_hour_times_and_whole_hours_are_clock_times():
+    assert same("at 15:05", "at 3:05 p.m.")
+    assert same("at 00:30", "at 12:30 am")
+    assert same("at 3pm", "at 3:00 p.m.")
+    assert same("at 3 PM", "at 15:00")
+    assert not same("at 15:05", "at 3:05 a.m.")
+
+
+def test_a_decimal_is_still_a_decimal_and_am_is_still_a_word():
+    assert values("inflation was 12.51 last year") == [12.51]
+    assert values("a 3.5m contract") == [3.5e6]
+    assert values("a 3.5pc rise") == [3.5]
+    assert values("ratio of 3:1") == [3.0, 1.0]
+    assert values("5 amps and 6 Amazon parcels") == [5.0, 6.0]
+    assert values("at 3 a month") == [3.0]
+
+
+def test_two_times_in_close_sentences_share_a_noun_so_a_different_one_is_a_mismatch():
+    assert one_quantity("at 12:51 p.m. on Friday").noun == one_quantity("at 1.15pm").noun
+
+
+def test_spelled_out_seventy_five_is_75():
+    for text in ("seventy-five people", "seventy five people", "Seventy-Five people"):
+        assert values(text) == [75.0], text
+
+
+def test_spelled_out_hundreds_and_compounds_are_one_number():
+    assert values("two hundred people") == [200.0]
+    assert values("one hundred and twenty-five people") == [125.0]
+    assert values("a hundred and fifty people") == [150.0]
+    assert values("fifteen hundred people") == [1500.0]
+    assert values("three hundred thousand people") == [300_000.0]
+    assert values("two million five hundred thousand people") == [2_500_000.0]
+    assert values("two and a half million people") == [2_500_000.0]
+    assert same("two hundred people", "200 people")
+    assert one_quantity("two hundred people").text == "two hundred people"
+
+
+def test_spelled_numbers_that_are_not_one_number_stay_apart():
+    assert values("seventy and eighty people") == [70.0, 80.0]
+    assert values("from seventy to eighty people") == [70.0, 80.0]
+    assert values("one, two, three") == [2.0, 3.0]  # a bare "one" is a pronoun
+    assert values("two hundred and counting") == [200.0]
+    assert values("one two three four") == [1.0, 2.0, 3.0, 4.0]
+    assert values("five six people") == [5.0, 6.0]
+    assert 3.0 not in values("two one-hour meetings")
+
+
+def test_millions_with_a_decimal_are_millions():
+    assert values("1.5 million people") == [1_500_000.0]
+    assert values("1.5m people") == [1_500_000.0]
+    assert values("1,500,000 people") == [1_500_000.0]
+    assert same("1.5 million people", "1,500,000 people")
+    assert same("two and a half million people", "2.5 million people")
+
+
+def test_a_compound_ordinal_is_one_ordinal():
+    q = one_quantity("the twenty-first century")
+    assert (q.value, q.ordinal) == (21.0, True)
+    assert same("the twenty-first century", "the 21st century")
+
+
+@pytest.mark.parametrize(
+    "claim",
+    ["75 people", "about 75 people", "more than 70 people", "nearly 80 people", "70 people"],
+)
+def test_a_value_inside_a_range_is_consistent_with_it(claim):
+    assert same(claim, "between 70 and 80 people")
+
+
+@pytest.mark.parametrize("claim", ["90 people", "more than 85 people", "fewer than 60 people"])
+def test_a_value_outside_a_range_is_not(claim):
+    assert not same(claim, "between 70 and 80 people")
+
+
+def test_a_range_is_one_quantity_shown_whole():
+    q = one_quantity("between 70 and 80 people were hurt")
+    assert (q.value, q.high, q.text) == (70.0, 80.0, "between 70 and 80 people")
+    assert same("between 70 and 80 people", "75 people")
+    assert not same("between 70 and 80 people", "85 people")
+    assert same("between seventy and eighty people", "between 70 and 80 people")
+
+
+@pytest.mark.parametrize(
+    ("claim", "source", "expected"),
+    [
+        ("about 75 people", "75 people", True),
+        ("about 75 people", "80 people", True),
+        ("nearly 80 people", "75 people", True),
+        ("75 people", "nearly 80 people", True),
+        ("about 75 people", "100 people", False),
+        ("more than 70 people", "75 people", True),
+        ("more than 70 people", "65 people", False),
+        ("fewer than 80 people", "75 people", True),
+        ("fewer than 80 people", "85 people", False),
+        ("75 people", "more than 70 people", True),
+        ("65 people", "more than 70 people", False),
+        ("75 people", "fewer than 80 people", True),
+        ("85 people", "fewer than 80 people", False),
+        ("75 people", "80 people", False),
+        # "as many as 80" is a ceiling, not a floor: 100 is not within it
+        ("100 people", "as many as 80 people", False),
+        ("75 people", "as many as 80 people", True),
+        ("75 people", "some 80 people", True),
+        # far inside a bound the source allows the claim but does not back it
+        ("27 bison", "fewer than 1,000 bison", False),
+        ("2 days", "below 40 days", False),
+        ("100 people", "more than 70 people", False),
+    ],
+)
+def test_approximations_and_bounds_hold_the_values_inside_them(claim, source, expected):
+    assert same(claim, source) is expected
+
+
+# ---------------------------------------------------------------- through the engine
+
+
+def analysis(claim, source):
+    annotator = get_annotator()
+    [a] = annotator.analyse_claims([claim], [annotator.prepare_source(source)])
+    return a
+
+
+def test_the_engine_finds_a_time_spelled_differently_in_the_source():
+    source = "Police arrived at 12:51 p.m. on Friday, the city said."
+    a = analysis("Police arrived at 12.51pm on Friday, the city said.", source)
+    assert (a.number, a.number_unsupported) == (None, None)
+    assert a.verdict_x["quantity_backed"] == 1.0
+
+
+def test_the_engine_names_a_different_time_as_a_number_mismatch():
+    source = "Police arrived at 12:51 p.m. on Friday, the city said."
+    a = analysis("Police arrived at 1.15pm on Friday, the city said.", source)
+    assert a.number == ("12:51 p.m.", "1.15pm")
