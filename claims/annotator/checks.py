@@ -511,6 +511,7 @@ _CAP = re.compile(
     r"(?<![\w’'])([A-Z][\w’'.-]*(?:\s+(?:(?:of|the|de|van|von|al|bin|and)\s+)?[A-Z][\w’'-]*)*)"
 )
 COMMON_CAPS = word_list("common_caps.txt")
+SENTENCE_OPENERS = word_list("sentence_openers.txt")
 ROLE_WORDS = word_list("role_words.txt")
 
 
@@ -523,14 +524,29 @@ def _norm_entity(s: str) -> str:
     return s.strip(" .,-")
 
 
+def is_function_word(token: str) -> bool:
+    """A function word or sentence-opening adverb however it is capitalised ("About",
+    "However", "It’s", "DURING"): capitalised only by its place, never a name. Two or three
+    capitals are an acronym ("US", "IT", "UN"), not the word."""
+    t = token.replace("’", "'").rstrip(".")
+    if t in COMMON_CAPS:
+        return True
+    if t.isupper() and 1 < len(t) <= 3:
+        return False
+    low = t.lower()
+    return low in STOPWORDS or low in SENTENCE_OPENERS
+
+
 def entities(text: str) -> list[str]:
-    """Capitalised spans, with a leading common word (sentence start) dropped."""
+    """Capitalised spans, with leading function words (a sentence start) dropped."""
     out = []
     for m in _CAP.finditer(text):
         span = m.group(1)
         toks = span.split()
-        while toks and (toks[0] in COMMON_CAPS or toks[0].rstrip(".") in COMMON_CAPS):
-            toks = toks[1:]
+        first = 0  # an index, not a slice a word: a title-case run can be long
+        while first < len(toks) and is_function_word(toks[first]):
+            first += 1
+        toks = toks[first:]
         if not toks:
             continue
         ent = _norm_entity(" ".join(toks))
@@ -546,7 +562,14 @@ def entity_tokens(text: str) -> set[str]:
             t = _norm_entity(t)
             if re.fullmatch(r"[A-Z](?:\.[A-Z])+\.?", t):
                 t = t.replace(".", "")  # U.S. -> US
-            if t and t[0].isupper() and t.lower() not in ("of", "the", "and"):
+            # inside a title-case span too ("Talks About Peace"); at the cost of "may" in
+            # "Theresa May", which only makes the missing-name check less strict
+            if (
+                t
+                and t[0].isupper()
+                and t.lower() not in ("of", "the", "and")
+                and not is_function_word(t)
+            ):
                 toks.add(t.lower())
     return toks
 
@@ -579,7 +602,7 @@ def _slots(text: str) -> dict[str, tuple[str, str]]:
     toks = re.findall(r"[A-Za-zÀ-ÿ][\w’'-]*|\d+", text)
     out = {}
     for i, t in enumerate(toks):
-        if i == 0 or not t[0].isupper() or t in COMMON_CAPS:
+        if i == 0 or not t[0].isupper() or is_function_word(t):
             continue
         base = _norm_entity(t).lower()
         prev = toks[i - 1].lower()

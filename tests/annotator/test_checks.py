@@ -18,6 +18,7 @@ LEXICON = ROOT / "claims" / "annotator" / "lexicon"
 WORD_LISTS = {
     "STOPWORDS": "stopwords.txt",
     "COMMON_CAPS": "common_caps.txt",
+    "SENTENCE_OPENERS": "sentence_openers.txt",
     "ROLE_WORDS": "role_words.txt",
     "HEDGES": "hedges.txt",
     "EVALUATIVE": "evaluative.txt",
@@ -290,6 +291,70 @@ def test_approximations_and_bounds_hold_the_values_inside_them(claim, source, ex
     assert same(claim, source) is expected
 
 
+# ---------------------------------------------------------------- function words and names
+
+OPENERS = [
+    "About",
+    "After",
+    "Despite",
+    "However",
+    "Meanwhile",
+    "According",
+    "Although",
+    "While",
+    "During",
+    "Since",
+    "Among",
+    "Nevertheless",
+    "Notably",
+    "Nearly",
+    "Between",
+    "Throughout",
+]
+
+
+@pytest.mark.parametrize("opener", OPENERS)
+def test_a_capitalised_function_word_is_not_an_entity(opener):
+    text = f"{opener} the talks in Minsk, Zelensky met Putin."
+    assert C.entities(text) == ["Minsk", "Zelensky", "Putin"]
+    assert C.entity_tokens(text) == {"minsk", "zelensky", "putin"}
+
+
+def test_no_function_word_of_any_list_is_an_entity_at_a_sentence_start():
+    for word in C.STOPWORDS | C.SENTENCE_OPENERS:
+        text = f"{word.capitalize()} it, Zelensky met Putin."
+        assert C.entity_tokens(text) == {"zelensky", "putin"}, word
+
+
+def test_about_opening_a_sentence_is_a_number_qualifier_not_a_name():
+    assert C.entities("About 75 people attended the rally.") == []
+    assert C.entity_tokens("About 75 people attended the rally.") == set()
+    assert one_quantity("About 75 people attended the rally.").qualifier == "about"
+
+
+def test_it_s_with_a_curly_apostrophe_is_not_the_name_it():
+    assert C.entities("It’s a shame, said Zelensky.") == ["Zelensky"]
+
+
+def test_function_words_are_dropped_from_the_front_of_a_name_but_names_stay():
+    assert C.entities("Notably the Kremlin denied it.") == ["Kremlin"]
+    assert C.entities("According to Reuters, Lukashenko apologised.") == ["Reuters", "Lukashenko"]
+    assert C.entity_tokens("Talks About Peace In Minsk") == {"talks", "peace", "minsk"}
+
+
+def test_acronyms_that_spell_a_function_word_are_still_names():
+    assert C.entity_tokens("US officials met IT staff in the U.S. capital.") == {"us", "it"}
+
+
+def test_a_function_word_is_never_the_substitute_for_a_missing_name():
+    # the capital of a quoted title is no name standing where the claim has Minsk
+    claim = "The column ran in Minsk the same day."
+    source = 'The column ran in "About the war", a weekly.'
+    assert C.substituted_entity(claim, source, ["minsk"], loose=True) is None
+    source = "The column ran in Moscow the same day."
+    assert C.substituted_entity(claim, source, ["minsk"], loose=True) == ("Moscow", "Minsk")
+
+
 # ---------------------------------------------------------------- through the engine
 
 
@@ -297,6 +362,12 @@ def analysis(claim, source):
     annotator = get_annotator()
     [a] = annotator.analyse_claims([claim], [annotator.prepare_source(source)])
     return a
+
+
+def test_the_engine_never_names_a_sentence_opening_function_word_as_missing():
+    a = analysis("About 75 people attended the rally in Minsk.", "The rally in Minsk drew 75.")
+    assert a.entity_missing == ()
+    assert a.number_unsupported is None
 
 
 def test_the_engine_finds_a_time_spelled_differently_in_the_source():
