@@ -12,9 +12,9 @@ from __future__ import annotations
 import csv
 import json
 import os
-import sys
 import random
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 

@@ -50,8 +50,10 @@ def calibration_table(conf: np.ndarray, right: np.ndarray) -> None:
     for lo, hi in zip(edges, edges[1:], strict=False):
         m = (conf >= lo) & (conf < hi)
         if m.sum():
-            print(f"  [{lo:.1f}, {min(hi, 1):.1f})     {m.sum():5d}   {conf[m].mean():.3f}"
-                  f"      {right[m].mean():.3f}")
+            print(
+                f"  [{lo:.1f}, {min(hi, 1):.1f})     {m.sum():5d}   {conf[m].mean():.3f}"
+                f"      {right[m].mean():.3f}"
+            )
     print(f"  expected calibration error: {fit.expected_calibration_error(conf, right):.3f}")
 
 
@@ -67,7 +69,8 @@ def demo(annotator, show_reasons: bool) -> int:
         ok = s.label == expected
         right += ok
         text = s.text if len(s.text) <= 96 else s.text[:95] + "…"
-        print(f"  {'ok ' if ok else 'NO '} {s.label:9s} {s.reason_code:18s} {s.confidence:.2f}  {text}")
+        mark = "ok " if ok else "NO "
+        print(f"  {mark} {s.label:9s} {s.reason_code:18s} {s.confidence:.2f}  {text}")
         if show_reasons or not ok:
             print(f"  {'':4s}{'expected ' + expected:28s}→ {s.reason}")
     print(f"  demo: {right} of {len(suggestions)} as expected")
@@ -88,34 +91,60 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.part} part: {len(its)} items read in {time.perf_counter() - t0:.0f}s")
 
     print(f"\n== three labels ({args.part}): claims with their sources + SUBJ news sentences")
-    three = [(it, d) for it, d in zip(its, decisions, strict=True) if it.sources or it.gold == "opinion"]
-    report("all", [it.gold for it, _ in three], [d[0] for _, d in three], ("sourced", "disputed", "opinion"))
+    three = [
+        (it, d) for it, d in zip(its, decisions, strict=True) if it.sources or it.gold == "opinion"
+    ]
+    report(
+        "all",
+        [it.gold for it, _ in three],
+        [d[0] for _, d in three],
+        ("sourced", "disputed", "opinion"),
+    )
     for kinds, name in (
         (("tune:climate-fever", "tune:averitec"), "tune.jsonl (climate, AVeriTeC)"),
         (("fool-me-twice", "rte-fever", "climate-fever"), "encyclopedia and climate sets"),
     ):
         sub = [(it, d) for it, d in three if it.origin in kinds or it.gold == "opinion"]
-        report(f"{name} + SUBJ", [it.gold for it, _ in sub], [d[0] for _, d in sub],
-               ("sourced", "disputed", "opinion"))
+        report(
+            f"{name} + SUBJ",
+            [it.gold for it, _ in sub],
+            [d[0] for _, d in sub],
+            ("sourced", "disputed", "opinion"),
+        )
 
     print(f"\n== sourced vs disputed by origin ({args.part}; opinion counts as wrong)")
     by = defaultdict(list)
     for it, d in zip(its, decisions, strict=True):
         if it.sources:
             by[it.origin].append((it.gold, d[0]))
+    everything = [pair for pairs in by.values() for pair in pairs]
+    report(
+        "all claims with sources",
+        [g for g, _ in everything],
+        [p for _, p in everything],
+        ("sourced", "disputed"),
+    )
     for origin in sorted(by):
         g, p = zip(*by[origin], strict=True)
         report(f"{origin:20s}", list(g), list(p), ("sourced", "disputed"))
 
     print(f"\n== opinion vs fact on news sentences ({args.part}, CheckThat kind)")
     news = [(it, d) for it, d in zip(its, decisions, strict=True) if it.origin == "checkthat"]
-    report("OBJ/SUBJ", [it.fine for it, _ in news],
-           ["SUBJ" if d[0] == "opinion" else "OBJ" for _, d in news], ("OBJ", "SUBJ"))
+    report(
+        "OBJ/SUBJ",
+        [it.fine for it, _ in news],
+        ["SUBJ" if d[0] == "opinion" else "OBJ" for _, d in news],
+        ("OBJ", "SUBJ"),
+    )
 
-    print(f"\n== contradicted vs uncovered ({args.part}; disputed claims whose set tells them apart)")
-    cu = [(it.fine, "refutes" if d[2] in CONTRADICTED | {"contradicted"} else "nei")
-          for it, d in zip(its, decisions, strict=True)
-          if it.sources and d[0] == "disputed" and it.fine in ("refutes", "nei")]
+    print(
+        f"\n== contradicted vs uncovered ({args.part}; disputed claims whose set tells them apart)"
+    )
+    cu = [
+        (it.fine, "refutes" if d[2] in CONTRADICTED | {"contradicted"} else "nei")
+        for it, d in zip(its, decisions, strict=True)
+        if it.sources and d[0] == "disputed" and it.fine in ("refutes", "nei")
+    ]
     report("reason", [g for g, _ in cu], [p for _, p in cu], ("refutes", "nei"))
 
     print(f"\n== calibration ({args.part}): is a decision right as often as its confidence says?")
@@ -130,8 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     calibration_table(conf_a, right_a)
     for g in sorted(set(groups)):
         m = np.asarray([x == g for x in groups])
-        print(f"    {g:14s} n={m.sum():5d}  mean confidence {conf_a[m].mean():.3f}  "
-              f"right {right_a[m].mean():.3f}")
+        print(
+            f"    {g:14s} n={m.sum():5d}  mean confidence {conf_a[m].mean():.3f}  "
+            f"right {right_a[m].mean():.3f}"
+        )
 
     print("\n== demo pair: commentary checked against the Kyiv Independent report")
     demo(annotator, args.reasons)

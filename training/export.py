@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from claims.annotator.classifiers import MODELS_DIR, Classifier as OnnxClassifier
+from claims.annotator.classifiers import MODELS_DIR
+from claims.annotator.classifiers import Classifier as OnnxClassifier
 from training import finetune as F
 
 
@@ -90,8 +91,10 @@ def main(argv: list[str] | None = None) -> None:
         scores = {}
         for name, path in paths.items():
             scores[name] = dev_macro_f1(OnnxClassifier(path, MAX_TOKENS[args.task]), args.task)
-            print(f"{args.task} {name}: {path.stat().st_size / 1e6:.1f} MB, dev macro-F1 "
-                  f"{scores[name]:.4f}")
+            print(
+                f"{args.task} {name}: {path.stat().st_size / 1e6:.1f} MB, dev macro-F1 "
+                f"{scores[name]:.4f}"
+            )
         # int8 unless it costs more than half a point of dev macro-F1
         chosen = max(("int8", "int8-per-channel"), key=lambda n: scores[n])
         if args.fp32 or scores[chosen] < scores["fp32"] - 0.005:

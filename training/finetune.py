@@ -211,7 +211,12 @@ def main(argv: list[str] | None = None) -> None:
         log.write(json.dumps(kw) + "\n")
         log.flush()
 
-    note(event="data", train=len(enc), dev=len(dev[1]), args={k: str(v) for k, v in vars(args).items()})
+    note(
+        event="data",
+        train=len(enc),
+        dev=len(dev[1]),
+        args={k: str(v) for k, v in vars(args).items()},
+    )
     model = Classifier(n_out)
     lengths = [len(e.ids) for e in enc]
     per_epoch = math.ceil(len(enc) / args.batch)
@@ -234,8 +239,13 @@ def main(argv: list[str] | None = None) -> None:
     def save():
         tmp = run / "last.pt.tmp"
         torch.save(
-            {"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
-             "step": step, "best": best},
+            {
+                "model": model.state_dict(),
+                "opt": opt.state_dict(),
+                "sched": sched.state_dict(),
+                "step": step,
+                "best": best,
+            },
             tmp,
         )
         tmp.replace(ckpt)
@@ -262,8 +272,13 @@ def main(argv: list[str] | None = None) -> None:
             loss_sum += float(loss) * len(b)
             if step % 50 == 0:
                 rate = seen / (time.perf_counter() - tick)
-                note(event="train", step=step, of=total, loss=round(loss_sum / seen, 4),
-                     per_s=round(rate, 1))
+                note(
+                    event="train",
+                    step=step,
+                    of=total,
+                    loss=round(loss_sum / seen, 4),
+                    per_s=round(rate, 1),
+                )
                 seen, loss_sum, tick = 0, 0.0, time.perf_counter()
             if step % args.every == 0:
                 save()
@@ -271,8 +286,15 @@ def main(argv: list[str] | None = None) -> None:
         note(event="epoch", epoch=epoch + 1, step=step, dev=score)
         if score["macro_f1"] > best["macro_f1"]:
             best = {**score, "epoch": epoch + 1}
-            torch.save({"model": model.state_dict(), "n_out": n_out, "dev": score,
-                        "args": vars(args) | {"run": str(run)}}, run / "best.pt")
+            torch.save(
+                {
+                    "model": model.state_dict(),
+                    "n_out": n_out,
+                    "dev": score,
+                    "args": vars(args) | {"run": str(run)},
+                },
+                run / "best.pt",
+            )
         save()
     note(event="done", best=best)
 

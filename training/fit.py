@@ -43,7 +43,6 @@ def predict_lr(X, w, b, mu, sd) -> np.ndarray:
     return 1 / (1 + np.exp(-np.clip(z, -30, 30)))
 
 
-
 def macro_f1(y_true, y_pred, labels) -> tuple[float, dict]:
     per = {}
     for lab in labels:
@@ -64,7 +63,6 @@ def best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
         if f > best[0] + 1e-9:
             best = (f, float(t))
     return best
-
 
 
 def _logit(conf: np.ndarray) -> np.ndarray:

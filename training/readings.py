@@ -7,24 +7,26 @@ An item is a claim (or a news sentence) with its gold label and its sources:
   ``supports`` is ``sourced``, anything else ``disputed`` (the finer label is kept, to tell
   contradicted from uncovered);
 * subj_tune.tsv: the sentence without sources; gold ``opinion`` for SUBJ, ``fact`` for OBJ.
-Readings are cached under ``training/runs/`` by the models' SHA-256, so a second run of
-``make eval`` does not read everything again.
+Readings are cached under ``training/runs/`` by a digest of the models and the engine's
+code, so a second run of ``make eval`` does not read everything again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import random
 from dataclasses import dataclass
 
 from claims.annotator.classifiers import MODELS_DIR
+from claims.annotator.sources import PreparedSource
 from training import datasets as D
 from training.datasets import eval_dir, load_subj, load_tune
 from training.finetune import RUNS
 from training.splits import part_of
 
-PER_ORIGIN = 400
+PER_ORIGIN = int(os.environ.get("FACTCHECK_PER_ORIGIN", "400"))
 
 
 @dataclass
@@ -50,7 +52,9 @@ def items(part: str) -> list[Item]:
             continue
         gold = "sourced" if r["label"] == "supports" else "disputed"
         src = "\n".join(e.strip() for e in r["evidence"])
-        item = Item(" ".join(r["claim"].split()), gold, r["origin"].split("/")[0], r["label"], [src])
+        item = Item(
+            " ".join(r["claim"].split()), gold, r["origin"].split("/")[0], r["label"], [src]
+        )
         by_origin.setdefault(item.origin, []).append(item)
     rng = random.Random(5)
     for origin in sorted(by_origin):
@@ -64,8 +68,12 @@ def items(part: str) -> list[Item]:
     return out
 
 
-def models_digest() -> str:
+def engine_digest() -> str:
+    """Of the models and the engine's code and word lists: a reading depends on all three."""
     h = hashlib.sha256()
+    engine = MODELS_DIR.parent
+    for path in sorted([*engine.glob("*.py"), *engine.glob("lexicon/*.txt")]):
+        h.update(path.read_bytes())
     for name in ("opinion.onnx", "verifier.onnx"):
         h.update((MODELS_DIR / name).read_bytes())
     return h.hexdigest()[:16]
@@ -73,9 +81,10 @@ def models_digest() -> str:
 
 def read(annotator, part: str) -> tuple[list[Item], list, list]:
     """(items, readings, prepared sources of each item) for one part, cached."""
-    cache = RUNS / f"readings-{part}-{models_digest()}.pickle"
+    cache = RUNS / f"readings-{part}-{PER_ORIGIN}-{engine_digest()}.pickle"
     if cache.exists():
-        return pickle.loads(cache.read_bytes())
+        its, readings, blobs = pickle.loads(cache.read_bytes())
+        return its, readings, [[PreparedSource.from_bytes(b) for b in bs] for bs in blobs]
     its = items(part)
     readings, prepared = [], []
     for it in its:
@@ -84,5 +93,6 @@ def read(annotator, part: str) -> tuple[list[Item], list, list]:
         readings.append(reading)
         prepared.append(sources)
     RUNS.mkdir(exist_ok=True)
-    cache.write_bytes(pickle.dumps((its, readings, prepared)))
+    blobs = [[p.to_bytes() for p in sources] for sources in prepared]
+    cache.write_bytes(pickle.dumps((its, readings, blobs)))
     return its, readings, prepared

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from . import checks as C
 from .sources import PreparedSource, SourceIndex, sentence_facts
 
+NEAR_COVER = 0.7
 TIME_NOUNS = frozenset(["year", "month", "week", "day", "decad", "century", "hour", "minut"])
 
 
@@ -27,6 +28,7 @@ class Findings:
     entity: tuple[str, str] | None = None
     entity_missing: tuple[str, ...] = ()
     negation: tuple[str, str] | None = None
+    negation_near: bool = False  # the negated sentence is a near copy of the claim
     modality: tuple[str, str] | None = None
     direction: tuple[str, str] | None = None  # (source "fell by …", claim "rose by …")
     refutation: str | None = None  # a chosen sentence that says the claim is false
@@ -36,9 +38,16 @@ class Findings:
 
     @property
     def contradiction(self) -> bool:
-        return any(
-            (self.number, self.date, self.entity, self.negation, self.modality, self.direction)
+        """A precise difference: another number, date, name or title, "rose" for "fell",
+        "deployed" where the source says it was only requested, or "not" in a near copy."""
+        return any((self.number, self.date, self.entity, self.modality, self.direction)) or (
+            self.negation is not None and self.negation_near
         )
+
+    @property
+    def opposite(self) -> bool:
+        """A negation in a sentence that is no near copy: a hint the models weigh."""
+        return self.negation is not None and not self.negation_near
 
 
 def check(
@@ -53,11 +62,17 @@ def check(
     cfacts = sentence_facts(text)
     chosen_facts = [sources[s].facts()[j] for s, j in chosen]
     chosen_text = [sources[s].sentences[j].text for s, j in chosen]
-    _numbers(f, cfacts, index, chosen, chosen_facts)
+    # a chosen sentence that says nearly the same words: one word changed is then telling
+    near = [
+        len(cfacts["stems"] & facts["stems"]) >= NEAR_COVER * max(len(cfacts["stems"]), 1)
+        for facts in chosen_facts
+    ]
+    _numbers(f, cfacts, index, chosen, chosen_facts, near)
     _dates(f, cfacts, index, chosen, chosen_facts)
-    _entities(f, text, cfacts, sources, index, chosen, chosen_text)
+    _entities(f, text, cfacts, sources, index, chosen, chosen_text, near)
     for pos, sentence in enumerate(chosen_text):
         if f.negation is None and (conflict := C.negation_conflict(text, sentence)):
+            f.negation_near = near[pos]
             f.negation, f.focus["negation"] = conflict, chosen[pos]
         if f.direction is None and (conflict := C.direction_conflict(text, sentence)):
             f.direction, f.focus["direction"] = conflict, chosen[pos]
@@ -65,14 +80,17 @@ def check(
             conflict := C.modality_conflict(text, sentence, realised=index.realised)
         ):
             f.modality, f.focus["modality"] = conflict, chosen[pos]
-        if f.refutation is None and chosen_facts[pos]["refute"] and not C.refutes(text):
+        # "this is false", "no evidence", or a bare "No." answering the claim
+        says_no = chosen_facts[pos]["refute"] or chosen_facts[pos]["answer"] == "no"
+        if f.refutation is None and says_no and not C.refutes(text):
             f.refutation, f.focus["refutation"] = sentence, chosen[pos]
     return f
 
 
-def _numbers(f: Findings, cfacts, index: SourceIndex, chosen, chosen_facts) -> None:
+def _numbers(f: Findings, cfacts, index: SourceIndex, chosen, chosen_facts, near) -> None:
     """A claim quantity no source states (allowing "more than", "about" ...); a different
-    one in a chosen sentence, counting the same thing, contradicts it."""
+    one in a chosen sentence, counting the same thing (or, in a near copy of the claim,
+    standing bare where the claim's does), contradicts it."""
     for q in cfacts["quantities"]:
         if q.noun == "__duration__":
             if not any(q.text.lower() in low for low in index.lower):
@@ -94,9 +112,8 @@ def _numbers(f: Findings, cfacts, index: SourceIndex, chosen, chosen_facts) -> N
                     for pos, facts in enumerate(chosen_facts)
                     for sq in facts["quantities"]
                     if sq.noun != "__duration__"
-                    and q.noun
-                    and sq.noun == q.noun
                     and sq.ordinal == q.ordinal
+                    and (sq.noun == q.noun if q.noun else near[pos] and not sq.noun)
                 ),
                 None,
             )
@@ -127,7 +144,7 @@ def _dates(f: Findings, cfacts, index: SourceIndex, chosen, chosen_facts) -> Non
                 f.time_unsupported = f.time_unsupported or d.text
 
 
-def _entities(f: Findings, text, cfacts, sources, index: SourceIndex, chosen, chosen_text):
+def _entities(f: Findings, text, cfacts, sources, index: SourceIndex, chosen, chosen_text, near):
     missing = [
         e
         for e in sorted(cfacts["entities"])
@@ -146,14 +163,16 @@ def _entities(f: Findings, text, cfacts, sources, index: SourceIndex, chosen, ch
                     return
     if missing:
         for pos, sentence in enumerate(chosen_text):
-            if sub := C.substituted_entity(text, sentence, missing, loose=False):
+            if sub := C.substituted_entity(text, sentence, missing, loose=near[pos]):
                 f.entity, f.focus["entity"] = sub, chosen[pos]
                 return
 
 
 def _role_mismatch(claim: str, index: SourceIndex) -> tuple[str, str] | None:
-    """The claim's title for a person, where the sources give that person another one."""
+    """The claim's title for a person, where the sources give that person another office
+    (a characterisation such as "dictator" is no office to differ from)."""
     for surname, (role, mention) in C.role_mentions(claim).items():
-        if surname in index.roles and index.roles[surname][0] != role:
-            return index.roles[surname][1], mention
+        offices = {r: m for r, m in index.roles.get(surname, {}).items() if C.is_office(r)}
+        if C.is_office(role) and offices and role not in offices:
+            return next(iter(offices.values())), mention
     return None

@@ -513,6 +513,12 @@ _CAP = re.compile(
 COMMON_CAPS = word_list("common_caps.txt")
 SENTENCE_OPENERS = word_list("sentence_openers.txt")
 ROLE_WORDS = word_list("role_words.txt")
+CHARACTERISATIONS = word_list("characterisations.txt")
+
+
+def is_office(role: str) -> bool:
+    """'president', 'deputy mayor': an office, not a characterisation such as 'dictator'."""
+    return role.split()[-1] not in CHARACTERISATIONS
 
 
 def _fold(s: str) -> str:
@@ -657,33 +663,6 @@ _HARD_NEG = re.compile(
     r"\b(?:not|never|no|none|nobody|nothing|neither|nor|cannot|den(?:y|ies|ied|ying))\b|n['’]t\b",
     re.IGNORECASE,
 )
-
-
-def hard_negations(text: str) -> int:
-    return len(_HARD_NEG.findall(text))
-
-
-_REPORTED = re.compile(
-    r"\b(?:claim(?:s|ed|ing)?|alleg(?:e|es|ed|edly|ation|ations)|purport\w*|viral|"
-    r"rumou?r\w*|circulat\w*|shared on|posted on|social media post\w*)\b",
-    re.IGNORECASE,
-)
-
-
-def reports_claim(text: str) -> int:
-    """Wording by which a source only reports that someone claims something."""
-    return len(_REPORTED.findall(text))
-
-
-_AFFIRM = re.compile(
-    r"\b(?:true|correct|accurate|confirm(?:s|ed)?|indeed|verified|genuine|authentic)\b",
-    re.IGNORECASE,
-)
-
-
-def affirms(text: str) -> int:
-    """Words by which a source vouches for something ("true", "confirmed", "Yes, ...")."""
-    return len(_AFFIRM.findall(text)) + (answer(text) == "yes")
 
 
 def negated_stems(text: str) -> set[str]:

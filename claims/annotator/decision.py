@@ -17,7 +17,7 @@ import numpy as np
 
 from . import checks as C
 from .analysis import Findings
-from .config import Config, logit
+from .config import Config, logit, sigmoid
 from .retrieval import Candidate, Unit
 from .sources import PreparedSource
 
@@ -99,6 +99,7 @@ def features(r: Reading) -> dict:
         "cos": best.cos if best else 0.0,
         "cover": best.cover if best else 0.0,
         "contradiction": float(f.contradiction),
+        "opposite": float(f.opposite),
         "refutation": float(f.refutation is not None),
         "unstated": float(f.number_unsupported is not None),
         "names_found": f.entity_cover,
@@ -142,15 +143,22 @@ def decide(r: Reading, config: Config, sources: Sequence[PreparedSource]) -> tup
     return label, config.calibrate(calibration_group(label, code), conf), code, reason, evidence
 
 
+def p_opinion(r: Reading, config: Config) -> float:
+    """The classifier's probability, moved by the explicit cues (hedges, speculation,
+    evaluative words) with weights fitted on dev."""
+    o = config.opinion
+    return sigmoid(o["w_model"] * logit(r.p_opinion) + o["w_cues"] * cue_score(r.cues) + o["bias"])
+
+
 def is_opinion(r: Reading, config: Config) -> bool:
-    """The classifier, or enough explicit cues; never a plain restatement of a source."""
+    """Judgement or speculation: by the model and the cues, or by enough cues alone; never
+    a plain restatement of a source."""
     o = config.opinion
     best = r.candidates[0] if r.candidates else None
     restates = best is not None and (best.cos >= 0.9 or (best.cos >= 0.75 and best.cover >= 0.6))
-    score = cue_score(r.cues)
-    if restates and r.p_opinion < o["restatement_p"] and score <= 1:
+    if restates and r.p_opinion < o["restatement_p"] and cue_score(r.cues) <= 1:
         return False
-    return r.p_opinion >= o["threshold"] or score >= o["cue_strong"]
+    return p_opinion(r, config) >= o["threshold"] or cue_score(r.cues) >= o["cue_strong"]
 
 
 def decide_raw(r: Reading, config: Config, sources: Sequence[PreparedSource]) -> tuple:
@@ -172,7 +180,7 @@ def decide_raw(r: Reading, config: Config, sources: Sequence[PreparedSource]) ->
         )
 
     if is_opinion(r, config):
-        return _opinion(r, sources)
+        return _opinion(r, p_opinion(r, config), sources)
 
     if best is None:  # the article has no source: unchecked, not contradicted
         return (
@@ -188,8 +196,16 @@ def decide_raw(r: Reading, config: Config, sources: Sequence[PreparedSource]) ->
     # small model reads "95" and "75" alike); its confidence is calibrated on dev like any
     if f.contradiction and (found := _contradiction(r, f, config, sources)):
         code, reason, first = found
-        return "disputed", config.rule_confidence("check"), code, reason, _evidence(r, sources, first)
-    if p >= config.sourced.threshold:
+        return (
+            "disputed",
+            config.rule_confidence("check"),
+            code,
+            reason,
+            _evidence(r, sources, first),
+        )
+    # a forecast or guess with a figure no source gives ("could reach 200") is not backed
+    guess = r.cues["hedges"] + r.cues["speculation"] + r.cues["modals"] > 0 and f.number_unsupported
+    if p >= config.sourced.threshold and not guess:
         quoted = _evidence(r, sources)
         return (
             "sourced",
@@ -205,7 +221,7 @@ def decide_raw(r: Reading, config: Config, sources: Sequence[PreparedSource]) ->
     return "disputed", conf, "not-in-sources", _uncovered(r, f, best_text), _evidence(r, sources)
 
 
-def _opinion(r: Reading, sources) -> tuple:
+def _opinion(r: Reading, p: float, sources) -> tuple:
     spec = r.cues["hedges"] + r.cues["speculation"] > 0 or r.cues["question"] > 0
     code = "speculation" if spec else "subjective-language"
     phrases = C.cue_phrases(r.text)
@@ -215,7 +231,7 @@ def _opinion(r: Reading, sources) -> tuple:
         reason = f"{what} ({shown}): the author's judgement, not a checkable fact."
     else:
         reason = "Reads as the author's judgement or interpretation, not a checkable fact."
-    return "opinion", round(max(r.p_opinion, 0.5), 3), code, reason, _evidence(r, sources)
+    return "opinion", round(p, 3), code, reason, _evidence(r, sources)
 
 
 def _contradiction(r: Reading, f: Findings, config: Config, sources):

@@ -107,9 +107,7 @@ class Annotator:
                 Reading(text, C.subjectivity_cues(text), float(p_opinion[i]), cands, [])
             )
         todo = [
-            r
-            for r in readings
-            if r.candidates and (verify_all or not is_opinion(r, self.config))
+            r for r in readings if r.candidates and (verify_all or not is_opinion(r, self.config))
         ]
         for r in todo:
             r.units = units(r.candidates, sources)

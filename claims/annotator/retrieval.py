@@ -11,7 +11,9 @@ import numpy as np
 from .sources import PreparedSource
 
 PER_SOURCE = 8  # nearest sentences of each source considered
-UNITS = 3  # single sentences the verifier reads per claim (plus one window)
+UNITS = 2  # single sentences the verifier reads per claim (plus one window)
+# A source this short is also read whole (the answers of a fact-check, a short report).
+WHOLE_SENTENCES, WHOLE_CHARS = 6, 700
 
 
 @dataclass(frozen=True)
@@ -55,15 +57,19 @@ def candidates(
 
 
 def units(cands: list[Candidate], sources: Sequence[PreparedSource]) -> list[Unit]:
-    """The best UNITS sentences, and the best one read with its next sentence (a claim
-    often joins what a source says in two)."""
+    """The best UNITS sentences, the best one read with its next sentence (a claim often
+    joins what a source says in two), and the best one's source whole when it is short."""
     top = cands[:UNITS]
     out = [Unit(sources[c.source].sentences[c.sentence].text, c, (c.sentence,)) for c in top]
     if top:
         best = top[0]
         sentences = sources[best.source].sentences
         j = best.sentence
-        if j + 1 < len(sentences):
+        short = sum(len(x.text) for x in sentences) <= WHOLE_CHARS
+        if 2 < len(sentences) <= WHOLE_SENTENCES and short:
+            # checks still compare the claim with the best sentence only
+            out.append(Unit(" ".join(x.text for x in sentences), best, (j,)))
+        elif j + 1 < len(sentences):
             text = f"{sentences[j].text} {sentences[j + 1].text}"
             out.append(Unit(text, best, (j, j + 1)))
     return out

@@ -39,9 +39,7 @@ class PreparedSource:
     def has_title(self) -> bool:
         """Whether the first line is a title: no closing punctuation, with a body after it.
         A title summarises; it is not quoted as evidence when the body can be."""
-        return len(self.sentences) >= 3 and not self.sentences[0].text.rstrip().endswith(
-            _CLOSING
-        )
+        return len(self.sentences) >= 3 and not self.sentences[0].text.rstrip().endswith(_CLOSING)
 
     @property
     def matrix(self) -> np.ndarray:
@@ -102,10 +100,7 @@ def sentence_facts(text: str) -> dict:
         "quantities": C.quantities(text),
         "dates": C.dates(text),
         "entities": C.entity_tokens(text),
-        "hard_neg": C.hard_negations(text),
         "refute": C.refutes(text),
-        "affirm": C.affirms(text),
-        "reported": C.reports_claim(text),
         "answer": C.answer(text),
         "lower": text.lower(),
     }
@@ -123,13 +118,12 @@ class SourceIndex:
         self.prefixes = {w[:5] for w in self.stems if len(w) >= 5}
         self.quantities = [q for f in facts for q in f["quantities"]]
         self.dates = {(d.kind, d.value) for f in facts for d in f["dates"]}
-        self.text = " ".join(s.text for src in sources for s in src.sentences)
-        # a bare "No." anywhere: the source answering the question the claim raises
-        self.answer_no = any(f["answer"] == "no" for f in facts)
         # Sentence by sentence: each is at most Limits.claim_chars long, so the cost is linear.
-        self.roles: dict[str, tuple[str, str]] = {}
+        # {surname: {role: mention}}: every title the sources give each person
+        self.roles: dict[str, dict[str, str]] = {}
         self.realised: set[str] = set()
         for src in sources:
             for sentence in src.sentences:
-                self.roles.update(C.role_mentions(sentence.text))
+                for surname, (role, mention) in C.role_mentions(sentence.text).items():
+                    self.roles.setdefault(surname, {}).setdefault(role, mention)
                 self.realised |= C.realised_events(sentence.text)

@@ -359,9 +359,10 @@ def test_a_function_word_is_never_the_substitute_for_a_missing_name():
 
 
 def analysis(claim, source):
+    """The findings of the explicit checks, for a claim against one source."""
     annotator = get_annotator()
-    [a] = annotator.analyse_claims([claim], [annotator.prepare_source(source)])
-    return a
+    [reading], _ = annotator.read([claim], [annotator.prepare_source(source)], verify_all=True)
+    return reading.findings
 
 
 def test_the_engine_never_names_a_sentence_opening_function_word_as_missing():
@@ -374,7 +375,6 @@ def test_the_engine_finds_a_time_spelled_differently_in_the_source():
     source = "Police arrived at 12:51 p.m. on Friday, the city said."
     a = analysis("Police arrived at 12.51pm on Friday, the city said.", source)
     assert (a.number, a.number_unsupported) == (None, None)
-    assert a.verdict_x["quantity_backed"] == 1.0
 
 
 def test_the_engine_names_a_different_time_as_a_number_mismatch():
