@@ -10,14 +10,13 @@ share the embedder's tokenizer (the same vocabulary). Nothing is downloaded.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from .embed import ModelMissing, model_paths
+from .embed import ModelMissing, inference_session, model_paths
 
 MODELS_DIR = Path(__file__).with_name("models")
 BATCH = 32
@@ -27,21 +26,11 @@ class Classifier:
     """One ONNX sequence classifier; thread-safe; probabilities per input."""
 
     def __init__(self, path: Path, max_tokens: int, tokenizer_path: Path | None = None):
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         if not path.is_file():
             raise ModelMissing(f"model file missing: {path} (see claims/annotator/models/)")
-        threads = int(os.environ.get("FACTCHECK_ANNOTATOR_THREADS", "0")) or min(
-            2, os.cpu_count() or 1
-        )
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads
-        opts.inter_op_num_threads = 1
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(
-            str(path), sess_options=opts, providers=["CPUExecutionProvider"]
-        )
+        self.session = inference_session(path)
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path or model_paths()[1]))
         self.tokenizer.enable_truncation(max_tokens, strategy="longest_first")
         self.tokenizer.no_padding()

@@ -65,25 +65,27 @@ def model_paths() -> tuple[Path, Path]:
     return onnx, tok
 
 
+def inference_session(path: Path):
+    """An onnxruntime CPU session on FACTCHECK_ANNOTATOR_THREADS threads (default: up to 2)."""
+    import onnxruntime as ort
+
+    threads = int(os.environ.get("FACTCHECK_ANNOTATOR_THREADS", "0")) or min(2, os.cpu_count() or 1)
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+
+
 class Embedder:
     """Thread-safe batched sentence encoder; vectors are L2-normalised float32."""
 
     def __init__(self, onnx_path: Path | None = None, tokenizer_path: Path | None = None):
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         if onnx_path is None or tokenizer_path is None:
             onnx_path, tokenizer_path = model_paths()
-        threads = int(os.environ.get("FACTCHECK_ANNOTATOR_THREADS", "0")) or min(
-            2, os.cpu_count() or 1
-        )
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads
-        opts.inter_op_num_threads = 1
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(
-            str(onnx_path), sess_options=opts, providers=["CPUExecutionProvider"]
-        )
+        self.session = inference_session(onnx_path)
         self.input_names = {i.name for i in self.session.get_inputs()}
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self.tokenizer.enable_truncation(MAX_TOKENS)
