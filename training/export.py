@@ -21,6 +21,7 @@ import torch
 from claims.annotator.classifiers import MODELS_DIR
 from claims.annotator.classifiers import Classifier as OnnxClassifier
 from training import finetune as F
+from training.runs import MAX_TOKENS, RUNS
 
 
 class Exported(torch.nn.Module):
@@ -68,16 +69,13 @@ def dev_macro_f1(clf: OnnxClassifier, task: str) -> float:
     return F.macro_f1([int(np.argmax(x[2])) for x in dev], list(p.argmax(1)), 3)
 
 
-MAX_TOKENS = {"opinion": 96, "verifier": 128}
-
-
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("task", choices=("verifier", "opinion"))
     ap.add_argument("--run", type=Path, default=None)
     ap.add_argument("--fp32", action="store_true", help="ship the fp32 model")
     args = ap.parse_args(argv)
-    run = args.run or F.RUNS / args.task
+    run = args.run or RUNS / args.task
     state = torch.load(run / "best.pt", weights_only=False)
     model = F.Classifier(state["n_out"])
     model.load_state_dict(state["model"])

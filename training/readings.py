@@ -23,7 +23,7 @@ from claims.annotator.classifiers import MODELS_DIR
 from claims.annotator.sources import PreparedSource
 from training import datasets as D
 from training.datasets import eval_dir, load_subj, load_tune
-from training.finetune import RUNS
+from training.runs import RUNS
 from training.splits import part_of
 
 PER_ORIGIN = int(os.environ.get("FACTCHECK_PER_ORIGIN", "400"))

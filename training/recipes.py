@@ -17,11 +17,12 @@ import torch
 
 from training import datasets as D
 from training import finetune as F
+from training.runs import RUNS
 
 
 def main() -> None:
     torch.set_num_threads(2)
-    for run in sorted(p.parent for p in F.RUNS.glob("*/best.pt")):
+    for run in sorted(p.parent for p in RUNS.glob("*/best.pt")):
         state = torch.load(run / "best.pt", weights_only=False)
         args = state["args"]
         model = F.Classifier(state["n_out"])

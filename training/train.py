@@ -31,6 +31,7 @@ from claims.annotator.engine import Annotator
 from training import fit
 from training.datasets import require_eval_dir
 from training.readings import read
+from training.runs import MAX_TOKENS
 
 FEATURES = (
     "supports",
@@ -44,7 +45,6 @@ FEATURES = (
     "unstated",
     "names_found",
 )
-MAX_TOKENS = {"opinion": 96, "verifier": 128}
 # The kinds the held-out data is of (encyclopedia and climate claims with the evidence cited
 # for them): thresholds are chosen on these dev items, the other sets only help fit.
 HELD_OUT_KINDS = (

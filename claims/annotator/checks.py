@@ -354,7 +354,6 @@ _NEXT_NOUN = re.compile(
     r"\s*(?:(?:of|the|more|new|additional|extra|other)\s+)*([A-Za-z][\w-]*)"
     r"(?:\s+([A-Za-z][\w-]*))?"
 )
-_BARE_M = re.compile(r"\s*m\b(?!\w)")
 _WORD_AFTER = re.compile(r"\s+[a-z]")
 
 
@@ -407,8 +406,6 @@ def quantities(text: str) -> list[Quantity]:
                 continue
             mult = (m.group("mult") or "").lower()
             if mult:
-                if mult == "m" and not _BARE_M.match(text, m.end("num")):
-                    pass
                 value = value * MULTIPLIERS.get(mult, 1)
             if m.group("pct"):
                 value = f"{value:g}%"

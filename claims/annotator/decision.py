@@ -91,11 +91,11 @@ def features(r: Reading) -> dict:
     v = r.verdicts
     f = r.findings or Findings()
     best = r.candidates[0] if r.candidates else None
-    top_supports = int(np.argmax(v[:, SUPPORTS])) if v is not None and len(v) else None
+    read = v is not None and len(v) > 0
     return {
-        "supports": logit(float(v[:, SUPPORTS].max())) if top_supports is not None else -9.0,
-        "refutes": logit(float(v[:, REFUTES].max())) if top_supports is not None else -9.0,
-        "nei": logit(float(v[:, NEI].min())) if top_supports is not None else 9.0,
+        "supports": logit(float(v[:, SUPPORTS].max())) if read else -9.0,
+        "refutes": logit(float(v[:, REFUTES].max())) if read else -9.0,
+        "nei": logit(float(v[:, NEI].min())) if read else 9.0,
         "cos": best.cos if best else 0.0,
         "cover": best.cover if best else 0.0,
         "contradiction": float(f.contradiction),
@@ -114,7 +114,8 @@ def _q(s: str, n: int = 90) -> str:
 def _evidence(r: Reading, sources: Sequence[PreparedSource], first=None) -> tuple:
     """Up to three quoted sentences: the one a finding is about, then the verifier's
     choice, then the nearest by retrieval."""
-    keys = ([first] if first else []) + r.chosen() + [(c.source, c.sentence) for c in r.candidates]
+    chosen = r.chosen()
+    keys = ([first] if first else []) + chosen + [(c.source, c.sentence) for c in r.candidates]
     out, seen = [], set()
     for si, j in keys:
         if (si, j) in seen:
@@ -123,7 +124,7 @@ def _evidence(r: Reading, sources: Sequence[PreparedSource], first=None) -> tupl
         sent = sources[si].sentences[j]
         cos = next((c.cos for c in r.candidates if (c.source, c.sentence) == (si, j)), 0.0)
         out.append(Evidence(si, sent.start, sent.end, sent.text, round(cos, 4)))
-        if len(out) == (3 if first or r.chosen() else 2):
+        if len(out) == (3 if first or chosen else 2):
             break
     return tuple(out)
 

@@ -77,3 +77,11 @@ def test_annotating_loads_neither_torch_nor_transformers():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_make_eval_runs_in_the_apps_virtualenv_without_torch():
+    code = (
+        "import sys; sys.modules['torch'] = None; sys.modules['transformers'] = None; "
+        "import training.evaluate, training.train"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
