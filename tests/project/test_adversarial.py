@@ -9,6 +9,7 @@ quadratic 16×: the bound of 8× tells them apart with room for noise.
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -59,13 +60,24 @@ def test_reducing_an_uploaded_file_to_text_is_linear(name):
     assert growth(lambda text: decode_upload(text.encode(), ".html"), TEXTS[name], SIZE) < LINEAR
 
 
+def plain_sentence_scan(text: str) -> list:
+    """The least a splitter must do: one regex pass cutting at . ! ? and line ends."""
+    return [(m.start(), m.end(), m.group().strip()) for m in _PLAIN_SENTENCE.finditer(text)]
+
+
+_PLAIN_SENTENCE = re.compile(r"[^.!?\n]*[.!?\n]?")
+# Measured 2-12× on every row (2026-12-06); the machine's speed drifts by a third within an
+# hour, so the budget is a ratio to work measured in the same run, not seconds.
+SPLIT_BUDGET = 30
+
+
 @pytest.mark.parametrize("name", ISSUE_ROWS)
-def test_the_engine_splits_each_row_of_the_issue_table_in_under_5_seconds(name):
+def test_the_engine_splits_each_row_of_the_issue_table_within_its_budget(name):
+    text = TEXTS[name](ISSUE_SIZES[name])
     claims = []
-    assert (
-        cpu_seconds(lambda text: claims.extend(split_claims(text)), TEXTS[name](ISSUE_SIZES[name]))
-        < 5
-    )
+    took = cpu_seconds(lambda text: claims.extend(split_claims(text)), text)
+    plain = cpu_seconds(plain_sentence_scan, text)
+    assert took < SPLIT_BUDGET * max(plain, 0.01)
     assert all(len(claim.text) <= 1000 for claim in claims)
 
 
