@@ -51,6 +51,7 @@ train:
 	$(TRAIN_BIN)/python -m training.finetune verifier $(VERIFIER_ARGS)
 	$(TRAIN_BIN)/python -m training.export opinion
 	$(TRAIN_BIN)/python -m training.export verifier
+	$(TRAIN_BIN)/python -m training.export embedder
 	$(TRAIN_BIN)/python -m training.train
 	$(TRAIN_BIN)/python -m training.evaluate
 

@@ -1,12 +1,15 @@
-"""Export a fine-tuned classifier to ONNX, quantise it to int8, and check what that costs.
+"""Export the engine's models to ONNX, quantise them to int8, and check what that costs.
 
     python -m training.export opinion  [--run training/runs/opinion]
     python -m training.export verifier [--run training/runs/verifier]
+    python -m training.export embedder
 
-Writes ``claims/annotator/models/<task>.onnx`` (int8 weights, dynamic quantisation) and
-prints the dev macro-F1 of the fp32 and the int8 model side by side; ``--fp32`` ships the
-fp32 file instead when int8 costs quality. The model card (``models/README.md``) and the
-SHA-256 in ``config.json`` are written by ``python -m training.train``.
+Writes ``claims/annotator/models/<task>.onnx`` (int8 weights, dynamic quantisation). For a
+fine-tuned classifier it prints the dev macro-F1 of the fp32 and the int8 files side by
+side; ``--fp32`` ships the fp32 file instead when int8 costs quality. The embedder is the
+base model itself (no fine-tuning): its int8 vectors must keep a mean cosine of 0.99 to the
+fp32 ones on dev sentences, and 0.95 for every sentence. The SHA-256 in ``config.json`` is
+written by ``python -m training.train``.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from claims.annotator.classifiers import MODELS_DIR
 from claims.annotator.classifiers import Classifier as OnnxClassifier
+from claims.annotator.embed import MODELS_DIR
 from training import finetune as F
 from training.runs import MAX_TOKENS, RUNS
 
@@ -35,16 +38,34 @@ class Exported(torch.nn.Module):
         return self.model(input_ids, attention_mask, token_type_ids)
 
 
-def to_onnx(model: F.Classifier, path: Path) -> None:
+class Encoder(torch.nn.Module):
+    """The base model's last layer, one vector per token (the embedder mean-pools them)."""
+
+    def __init__(self):
+        super().__init__()
+        from transformers import BertModel
+
+        self.bert = BertModel.from_pretrained(str(F.base_dir()), add_pooling_layer=False).eval()
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        return self.bert(
+            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+        ).last_hidden_state
+
+
+def to_onnx(model: torch.nn.Module, path: Path, output: str = "logits") -> None:
     sample = F.batch_tensors(F.tokenizer(16).encode_batch([("a claim", "its evidence")]))
     names = ["input_ids", "attention_mask", "token_type_ids"]
+    axes = {n: {0: "batch", 1: "tokens"} for n in names}
+    # logits: one row per input; hidden states: one per token too
+    axes[output] = {0: "batch"} if output == "logits" else {0: "batch", 1: "tokens"}
     torch.onnx.export(
-        Exported(model),
+        model,
         tuple(sample[n] for n in names),
         str(path),
         input_names=names,
-        output_names=["logits"],
-        dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names} | {"logits": {0: "batch"}},
+        output_names=[output],
+        dynamic_axes=axes,
         opset_version=17,
         dynamo=False,
     )
@@ -69,12 +90,35 @@ def dev_macro_f1(clf: OnnxClassifier, task: str) -> float:
     return F.macro_f1([int(np.argmax(x[2])) for x in dev], list(p.argmax(1)), 3)
 
 
+def export_embedder(out: Path) -> None:
+    from claims.annotator.embed import Embedder
+    from training import datasets as D
+
+    dev = [s for s, *_ in D.opinion_sentences("dev")]
+    dev += [x[1] for x in D.verifier_pairs("dev")[:1000]]
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32, int8 = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
+        to_onnx(Encoder(), fp32, output="last_hidden_state")
+        quantise(fp32, int8, per_channel=True)
+        cos = (Embedder(fp32).encode(dev) * Embedder(int8).encode(dev)).sum(1)
+        print(
+            f"embedder int8 per channel against fp32 on {len(dev)} dev sentences: cosine "
+            f"min {cos.min():.4f}, mean {cos.mean():.4f}"
+        )
+        if cos.mean() < 0.99 or cos.min() < 0.95:
+            raise SystemExit("int8 moved a sentence's vector too far; nothing written")
+        out.write_bytes(int8.read_bytes())
+    print(f"wrote {out}")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("task", choices=("verifier", "opinion"))
+    ap.add_argument("task", choices=("verifier", "opinion", "embedder"))
     ap.add_argument("--run", type=Path, default=None)
     ap.add_argument("--fp32", action="store_true", help="ship the fp32 model")
     args = ap.parse_args(argv)
+    if args.task == "embedder":
+        return export_embedder(MODELS_DIR / "embedder.onnx")
     run = args.run or RUNS / args.task
     state = torch.load(run / "best.pt", weights_only=False)
     model = F.Classifier(state["n_out"])
@@ -83,7 +127,7 @@ def main(argv: list[str] | None = None) -> None:
     out = MODELS_DIR / f"{args.task}.onnx"
     with tempfile.TemporaryDirectory() as tmp:
         paths = {name: Path(tmp) / f"{name}.onnx" for name in ("fp32", "int8", "int8-per-channel")}
-        to_onnx(model, paths["fp32"])
+        to_onnx(Exported(model), paths["fp32"])
         quantise(paths["fp32"], paths["int8"], per_channel=False)
         quantise(paths["fp32"], paths["int8-per-channel"], per_channel=True)
         scores = {}

@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from claims.annotator.embed import model_paths
+from claims.annotator.embed import padded, tokenizer_path
 from training import datasets as D
 from training.runs import RECIPES, RUNS
 
@@ -69,7 +69,7 @@ class Classifier(nn.Module):
 def tokenizer(max_len: int):
     from tokenizers import Tokenizer
 
-    tok = Tokenizer.from_file(str(model_paths()[1]))
+    tok = Tokenizer.from_file(str(tokenizer_path()))
     tok.enable_truncation(max_len, strategy="longest_first")
     tok.no_padding()
     return tok
@@ -82,20 +82,8 @@ def encode(tok, texts: list, pairs: list | None = None) -> list:
 
 
 def batch_tensors(encodings: list) -> dict:
-    width = max(len(e.ids) for e in encodings)
-    ids = np.zeros((len(encodings), width), dtype=np.int64)
-    mask = np.zeros_like(ids)
-    types = np.zeros_like(ids)
-    for r, e in enumerate(encodings):
-        n = len(e.ids)
-        ids[r, :n] = e.ids
-        mask[r, :n] = 1
-        types[r, :n] = e.type_ids
-    return {
-        "input_ids": torch.from_numpy(ids),
-        "attention_mask": torch.from_numpy(mask),
-        "token_type_ids": torch.from_numpy(types),
-    }
+    """The batch as the engine pads it (``embed.padded``), as tensors."""
+    return {k: torch.from_numpy(v) for k, v in padded(encodings).items()}
 
 
 def length_batches(lengths: list[int], size: int, rng: random.Random) -> list[list[int]]:

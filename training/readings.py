@@ -19,7 +19,7 @@ import pickle
 import random
 from dataclasses import dataclass
 
-from claims.annotator.classifiers import MODELS_DIR
+from claims.annotator.embed import MODELS_DIR
 from claims.annotator.sources import PreparedSource
 from training import datasets as D
 from training.datasets import eval_dir, load_subj, load_tune
@@ -74,8 +74,8 @@ def engine_digest() -> str:
     engine = MODELS_DIR.parent
     for path in sorted([*engine.glob("*.py"), *engine.glob("lexicon/*.txt")]):
         h.update(path.read_bytes())
-    for name in ("opinion.onnx", "verifier.onnx"):
-        h.update((MODELS_DIR / name).read_bytes())
+    for path in sorted(MODELS_DIR.glob("*.onnx")):
+        h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 

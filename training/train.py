@@ -24,9 +24,16 @@ import time
 
 import numpy as np
 
-from claims.annotator.classifiers import MODELS_DIR
 from claims.annotator.config import CONFIG_PATH, Config, logit
-from claims.annotator.decision import calibration_group, cue_score, decide_raw, features
+from claims.annotator.decision import (
+    REFUTES,
+    calibration_group,
+    contradicting_unit,
+    cue_score,
+    decide_raw,
+    features,
+)
+from claims.annotator.embed import MODELS_DIR
 from claims.annotator.engine import Annotator
 from training import fit
 from training.datasets import require_eval_dir
@@ -59,14 +66,15 @@ RULES = {"restatement_p": 0.85, "confidence": {"time": 0.7, "no_sources": 0.3, "
 
 def model_entries() -> dict:
     out = {}
-    for name in ("opinion", "verifier"):
+    for name in ("embedder", "opinion", "verifier"):
         path = MODELS_DIR / f"{name}.onnx"
         out[name] = {
             "file": path.name,
             "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
             "bytes": path.stat().st_size,
-            "max_tokens": MAX_TOKENS[name],
         }
+        if name in MAX_TOKENS:  # the embedder reads up to embed.MAX_TOKENS
+            out[name]["max_tokens"] = MAX_TOKENS[name]
     return out
 
 
@@ -169,9 +177,10 @@ def choose_opinion(data: dict, its, readings, prepared) -> dict:
 def choose_contradicted(readings, its) -> float:
     """P(refutes) that best tells refuting evidence from evidence that does not cover."""
     pairs = [
-        (float(r.verdicts[:, 1].max()), it.fine == "refutes")
+        (float(r.verdicts[u, REFUTES]) if u is not None else 0.0, it.fine == "refutes")
         for r, it in zip(readings, its, strict=True)
         if it.sources and r.verdicts is not None and it.fine in ("refutes", "nei")
+        for u in [contradicting_unit(r)]
     ]
     p = np.asarray([a for a, _ in pairs])
     y = np.asarray([int(b) for _, b in pairs])

@@ -18,10 +18,10 @@ import numpy as np
 
 from . import checks as C
 from .analysis import check
-from .classifiers import MODELS_DIR, Classifier
+from .classifiers import Classifier
 from .config import Config
 from .decision import Evidence, Reading, decide, is_opinion
-from .embed import Embedder, to_int8
+from .embed import MODELS_DIR, Embedder, to_int8
 from .retrieval import candidates, units
 from .segment import MAX_CLAIM_CHARS, Sentence, split_claims
 from .sources import ENGINE_VERSION, PreparedSource, SourceIndex
@@ -63,8 +63,8 @@ class Annotator:
 
     def __init__(self, embedder: Embedder | None = None, config: Config | None = None):
         self.config = config or Config.load()
-        self.embedder = embedder or Embedder()
         models = self.config.models
+        self.embedder = embedder or Embedder(MODELS_DIR / models["embedder"]["file"])
         self.opinion = Classifier(
             MODELS_DIR / models["opinion"]["file"], models["opinion"]["max_tokens"]
         )

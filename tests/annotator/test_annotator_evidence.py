@@ -57,3 +57,14 @@ def test_a_claim_with_no_source_at_all_is_unchecked_with_low_confidence():
 def test_a_reason_never_names_a_function_word_as_missing():
     s = one("About 300 volunteers from Sweden joined the rescue teams.", [STORM])
     assert '"About"' not in s.reason
+
+
+def test_a_negated_sentence_on_another_subject_does_not_contradict_a_claim():
+    # the verifier alone reads "did not" here as a refutation (P 0.6), but the sentence is
+    # about something else (cosine 0.07 to the claim): uncovered, not contradicted
+    source = (
+        "The police chief did not attend the meeting. "
+        "The council asked the state to build a new bridge."
+    )
+    s = one("The fire department received 3 new ladder trucks from Sweden last week.", [source])
+    assert (s.label, s.reason_code) == ("disputed", "not-in-sources")

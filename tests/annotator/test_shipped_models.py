@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from claims.annotator.classifiers import MODELS_DIR, Classifier
+from claims.annotator.classifiers import Classifier
 from claims.annotator.config import CONFIG_PATH, Config, ConfigMissing
-from claims.annotator.embed import ModelMissing
+from claims.annotator.embed import MODELS_DIR, ModelMissing
 from claims.annotator.engine import get_annotator
 
 SUPPORTS, REFUTES, NEI = 0, 1, 2
@@ -19,7 +19,7 @@ SUPPORTS, REFUTES, NEI = 0, 1, 2
 def test_every_model_file_is_the_one_config_json_and_the_card_name():
     config = json.loads(CONFIG_PATH.read_text(encoding="utf-8"))
     card = (MODELS_DIR / "README.md").read_text(encoding="utf-8")
-    assert set(config["models"]) == {"opinion", "verifier"}
+    assert set(config["models"]) == {"embedder", "opinion", "verifier"}
     for entry in config["models"].values():
         data = (MODELS_DIR / entry["file"]).read_bytes()
         digest = hashlib.sha256(data).hexdigest()
@@ -38,6 +38,18 @@ def test_the_verifier_reads_support_contradiction_and_unrelated_evidence():
     ]
     probs = verifier.probabilities([c for c, _, _ in pairs], [e for _, e, _ in pairs])
     assert [int(p.argmax()) for p in probs] == [want for _, _, want in pairs]
+
+
+def test_the_embedder_puts_a_paraphrase_nearer_than_an_unrelated_sentence():
+    embedder = get_annotator().embedder
+    claim, paraphrase, unrelated = embedder.encode(
+        [
+            "The city council approved the budget on Monday.",
+            "On Monday the council voted the budget through.",
+            "The river flooded three villages after the storm.",
+        ]
+    )
+    assert claim @ paraphrase > 0.7 > 0.3 > claim @ unrelated
 
 
 def test_the_opinion_model_tells_a_judgement_from_a_report():
@@ -85,3 +97,17 @@ def test_make_eval_runs_in_the_apps_virtualenv_without_torch():
         "import training.evaluate, training.train"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_batches_read_side_by_side_give_each_input_its_own_answer(monkeypatch):
+    opinion = get_annotator().opinion
+    report = "The council approved a budget of 10 million dollars on Monday."
+    judgement = "This shameful budget is a reckless betrayal of everyone who voted for them."
+    # 40 inputs of two lengths, interleaved: five batches, sorted by length, run on 2 threads
+    texts = [report, judgement] * 20
+    monkeypatch.setenv("FACTCHECK_ANNOTATOR_THREADS", "2")
+    side_by_side = opinion.probabilities(texts)[:, 1]
+    monkeypatch.setenv("FACTCHECK_ANNOTATOR_THREADS", "1")
+    one_by_one = opinion.probabilities(texts)[:, 1]
+    assert (side_by_side[0::2] < 0.5).all() and (side_by_side[1::2] > 0.5).all()
+    assert side_by_side.tolist() == one_by_one.tolist()
