@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .embed import inference_session, run_batches, tokenizer_path
+from .embed import inference_session, run_each, tokenizer_path
 
 
 class Classifier:
@@ -36,7 +36,7 @@ class Classifier:
         if not texts:
             return out
         items = list(texts) if pairs is None else list(zip(texts, pairs, strict=True))
-        for idx, _mask, logits in run_batches(self.session, self.tokenizer.encode_batch(items)):
-            z = np.exp(logits - logits.max(1, keepdims=True))
-            out[idx] = z / z.sum(1, keepdims=True)
+        for i, logits in enumerate(run_each(self.session, self.tokenizer.encode_batch(items))):
+            z = np.exp(logits - logits.max())
+            out[i] = z / z.sum()
         return out
