@@ -41,7 +41,7 @@ eval: install
 # resumable: rerun after an interruption). Needs ../shared. Torch goes into a virtualenv of
 # its own (.venv-train), so the one the app runs in never has it.
 TRAIN_BIN := .venv-train/bin
-OPINION_ARGS ?= --epochs 4 --extra-claims 600
+OPINION_ARGS ?= --epochs 4 --extra-claims 6000
 VERIFIER_ARGS ?= --epochs 3
 train:
 	test -x $(TRAIN_BIN)/python || $(PYTHON) -m venv .venv-train

@@ -9,6 +9,7 @@ Uses only the demo pair shipped in the repository (articles/demo), repeated to m
 from __future__ import annotations
 
 import os
+import statistics
 import time
 from pathlib import Path
 
@@ -56,17 +57,21 @@ def main() -> int:
         "commentary": "\n\n".join([commentary] * 2),
         "facts": "\n\n".join([report.replace("\n", "\n\n")] * 3 + [commentary]),
     }
-    runs = 3
+    # the median of 7 runs, and their range: this host's speed drifts by a third within minutes
+    runs = 7
     for name, article in articles.items():
         words = len(article.split())
-        t0 = time.perf_counter()
+        times = []
         for _ in range(runs):
+            t0 = time.perf_counter()
             out = annotator.annotate(article, prepared)
-        dt = (time.perf_counter() - t0) / runs
+            times.append(time.perf_counter() - t0)
+        dt = statistics.median(times)
         facts = sum(s.label != "opinion" for s in out)
         print(
             f"annotate a {words}-word article, {name} ({len(out)} claims, {facts} not opinion) "
-            f"against 3 prepared sources: {dt:.2f}s warm -> {len(out) / dt:.0f} claims/s"
+            f"against 3 prepared sources: {dt:.2f}s warm -> {len(out) / dt:.0f} claims/s "
+            f"(median of {runs}; {len(out) / max(times):.0f}-{len(out) / min(times):.0f})"
         )
     t0 = time.perf_counter()
     annotator.annotate_texts(articles["facts"], sources_text)

@@ -1,7 +1,7 @@
 """Fine-tune all-MiniLM-L6-v2 into the engine's two classifiers (PyTorch, CPU).
 
-    python -m training.finetune verifier [--epochs 2] [--run DIR]
-    python -m training.finetune opinion [--epochs 4] [--extra-claims 600]
+    python -m training.finetune verifier [--epochs 3] [--run DIR]
+    python -m training.finetune opinion [--epochs 4] [--extra-claims 6000]
 
 * ``verifier``: a cross-encoder reading "[CLS] claim [SEP] evidence [SEP]", three outputs
   (supports / refutes / nei), trained on the train part of verify.jsonl and tune.jsonl;
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--lr", type=float, default=None)
     ap.add_argument("--batch", type=int, default=None)
     ap.add_argument("--max-len", type=int, default=None)
-    ap.add_argument("--extra-claims", type=int, default=0)
+    ap.add_argument("--extra-claims", type=int, default=None)
     ap.add_argument("--dev", type=int, default=2500, help="dev pairs scored after each epoch")
     ap.add_argument("--every", type=int, default=200, help="checkpoint every N steps")
     ap.add_argument("--seed", type=int, default=13)

@@ -83,7 +83,7 @@ def test_interview_a_year_and_a_half_after_the_event_is_disputed(suggestions):
             "The timing of Zelensky’s revelation is also significant.",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="known miss: the opinion model reads it as a report (p 0.02), one cue",
+                reason="known miss: the opinion model reads it as a report (p 0.003), one cue",
             ),
         ),
         "This episode underscores the multifaceted nature",

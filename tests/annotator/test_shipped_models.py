@@ -99,15 +99,22 @@ def test_make_eval_runs_in_the_apps_virtualenv_without_torch():
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
 
 
-def test_batches_read_side_by_side_give_each_input_its_own_answer(monkeypatch):
-    opinion = get_annotator().opinion
+def test_a_sentence_reads_the_same_alone_as_among_others(monkeypatch):
+    annotator = get_annotator()
     report = "The council approved a budget of 10 million dollars on Monday."
     judgement = "This shameful budget is a reckless betrayal of everyone who voted for them."
-    # 40 inputs of two lengths, interleaved: five batches, sorted by length, run on 2 threads
-    texts = [report, judgement] * 20
-    monkeypatch.setenv("FACTCHECK_ANNOTATOR_THREADS", "2")
-    side_by_side = opinion.probabilities(texts)[:, 1]
+    others = [
+        f"Sentence number {i} of a long article, about something else entirely." for i in range(9)
+    ]
+    alone = annotator.opinion.probabilities([report])[0]
+    among = annotator.opinion.probabilities([judgement, *others, report])[-1]
+    assert among.tolist() == alone.tolist()
+    vector = annotator.embedder.encode([report])[0]
+    assert annotator.embedder.encode([*others, report])[-1].tolist() == vector.tolist()
+    # read side by side on two threads or one after another: the same numbers, in order
     monkeypatch.setenv("FACTCHECK_ANNOTATOR_THREADS", "1")
-    one_by_one = opinion.probabilities(texts)[:, 1]
-    assert (side_by_side[0::2] < 0.5).all() and (side_by_side[1::2] > 0.5).all()
+    one_by_one = annotator.opinion.probabilities([report, judgement] * 10)[:, 1]
+    monkeypatch.setenv("FACTCHECK_ANNOTATOR_THREADS", "2")
+    side_by_side = annotator.opinion.probabilities([report, judgement] * 10)[:, 1]
     assert side_by_side.tolist() == one_by_one.tolist()
+    assert (side_by_side[0::2] < 0.5).all() and (side_by_side[1::2] > 0.5).all()
