@@ -102,7 +102,7 @@ def run_each(session, encodings: Sequence) -> Iterator[np.ndarray]:
 
 
 class Embedder:
-    """Thread-safe batched sentence encoder; vectors are L2-normalised float32."""
+    """Thread-safe sentence encoder; vectors are L2-normalised float32."""
 
     def __init__(self, onnx_path: Path = MODELS_DIR / "embedder.onnx"):
         from tokenizers import Tokenizer
