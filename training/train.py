@@ -7,8 +7,9 @@ read by the engine and the decision's numbers are chosen on dev alone:
 * P(sourced): an L2 logistic regression over ``decision.features`` (verifier, retrieval,
   checks), on dev claims with sources (tune.jsonl and verify.jsonl);
 * the threshold of P(sourced), for macro-F1 of sourced vs disputed on dev;
-* the opinion threshold and the number of explicit cues that decide alone, for the mean of
-  three-label and OBJ/SUBJ macro-F1 on dev;
+* P(opinion): a logistic regression over the classifier's output and the cue count, on the
+  dev news sentences; its threshold and the number of explicit cues that decide alone, for
+  the mean of three-label and OBJ/SUBJ macro-F1 on dev;
 * the verifier's P(refutes) above which a disputed claim is "contradicted", for macro-F1 of
   contradicted vs uncovered on dev claims whose set tells the two apart;
 * Platt maps per kind of decision, on dev decisions.
