@@ -149,7 +149,8 @@ def main() -> None:
 
     worker = start_workers(2)
     try:
-        wait_ready(upload(2, "Warm-up sentence. Another one.", sources))
+        # two full articles at once, so that each child process gets one and both are warm
+        wait_ready(upload(2, body, sources))
         started = time.perf_counter()
         wait_ready(upload(args.articles, body, sources))
         two = time.perf_counter() - started
