@@ -104,7 +104,7 @@ def run_each(session, encodings: Sequence) -> Iterator[np.ndarray]:
 class Embedder:
     """Thread-safe sentence encoder; vectors are L2-normalised float32."""
 
-    def __init__(self, onnx_path: Path = MODELS_DIR / "embedder.onnx"):
+    def __init__(self, onnx_path: Path):  # config.json names the file
         from tokenizers import Tokenizer
 
         self.session = inference_session(onnx_path)
