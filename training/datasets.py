@@ -68,6 +68,10 @@ FNC_NEI_KEEP = 0.3
 # same set (a topical sentence that does not cover it): "nei".
 SWAP_SHARE = 0.1
 TRAIN_DIR_ENV = "FACTCHECK_TRAIN_DIR"
+# News commentary's analysis and plain reports, written for this project (data/README.md).
+COMMENTARY = Path(__file__).with_name("data") / "commentary.tsv"
+# Checkable claims the analysis score learns as reports.
+ANALYSIS_CLAIMS = 1500
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -135,22 +139,42 @@ def verifier_pairs(part: str, seed: int = 13) -> list[tuple[str, str, tuple, flo
     return out
 
 
+def checkable_claims(part: str, seed: int = 13) -> list[str]:
+    """The claims of verify.jsonl (not fnc-1's headlines) and tune.jsonl, in an order fixed
+    by the seed."""
+    claims = sorted(
+        {
+            r["claim"]
+            for r in verify_rows()
+            if part_of(r["claim"]) == part and not r["origin"].startswith("fnc-1")
+        }
+    )
+    claims += [r["claim"] for r in load_tune(eval_dir()) if part_of(r["claim"]) == part]
+    random.Random(seed).shuffle(claims)
+    return claims
+
+
 def opinion_sentences(part: str, extra_claims: int = 0, seed: int = 13) -> list:
     """(sentence, 1 if opinion, weight, origin): the news sentences of subj_tune.tsv, plus
     ``extra_claims`` checkable claims from the verifier data as facts (weight 0.5), so the
     model also sees the kinds of claim the three-label task asks it not to call opinion."""
-    d = eval_dir()
-    out = [(s, y, 1.0, "checkthat") for s, y in load_subj(d) if part_of(s) == part]
+    out = [(s, y, 1.0, "checkthat") for s, y in load_subj(eval_dir()) if part_of(s) == part]
     if extra_claims:
-        rng = random.Random(seed)
-        claims = sorted(
-            {
-                r["claim"]
-                for r in verify_rows()
-                if part_of(r["claim"]) == part and not r["origin"].startswith("fnc-1")
-            }
-        )
-        claims += [r["claim"] for r in load_tune(d) if part_of(r["claim"]) == part]
-        rng.shuffle(claims)
-        out += [(c, 0, 0.5, "claims") for c in claims[:extra_claims]]
+        out += [(c, 0, 0.5, "claims") for c in checkable_claims(part, seed)[:extra_claims]]
     return out
+
+
+def load_commentary() -> list[tuple[str, int]]:
+    with open(COMMENTARY, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [(r["sentence"], 1 if r["label"] == "SUBJ" else 0) for r in rows]
+
+
+def analysis_sentences() -> list[tuple[str, int]]:
+    """(sentence, 1 if analysis) for the analysis score: all of data/commentary.tsv, the
+    SUBJ news sentences of the train part, and checkable claims of the train part as
+    reports. Not the OBJ news sentences: CheckThat! marks some analysis as objective ("one
+    person stands out as the type of politician the party needs"), the commentary does not."""
+    news = [(s, 1) for s, y in load_subj(eval_dir()) if y and part_of(s) == "train"]
+    claims = [(c, 0) for c in checkable_claims("train")[:ANALYSIS_CLAIMS]]
+    return load_commentary() + news + claims

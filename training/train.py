@@ -7,9 +7,11 @@ read by the engine and the decision's numbers are chosen on dev alone:
 * P(sourced): an L2 logistic regression over ``decision.features`` (verifier, retrieval,
   checks), on dev claims with sources (tune.jsonl and verify.jsonl);
 * the threshold of P(sourced), for macro-F1 of sourced vs disputed on dev;
-* P(opinion): a logistic regression over the classifier's output and the cue count, on the
-  dev news sentences; its threshold and the number of explicit cues that decide alone, for
-  the mean of three-label and OBJ/SUBJ macro-F1 on dev;
+* the analysis score: a logistic regression over sentence embeddings, on the train part's
+  SUBJ news sentences and checkable claims and the project's own commentary (data/);
+* P(opinion): a logistic regression over the classifier's output, the cue count and the
+  analysis score, on the dev news sentences; its threshold and the number of explicit cues
+  that decide alone, for the mean of three-label and OBJ/SUBJ macro-F1 on dev;
 * the verifier's P(refutes) above which a disputed claim is "contradicted", for macro-F1 of
   contradicted vs uncovered on dev claims whose set tells the two apart;
 * Platt maps per kind of decision, on dev decisions.
@@ -25,19 +27,19 @@ import time
 
 import numpy as np
 
-from claims.annotator.config import CONFIG_PATH, Config, logit
+from claims.annotator.config import CONFIG_PATH, Config
 from claims.annotator.decision import (
     REFUTES,
     calibration_group,
     contradicting_unit,
-    cue_score,
     decide_raw,
     features,
+    opinion_inputs,
 )
-from claims.annotator.embed import MODELS_DIR
+from claims.annotator.embed import DIM, MODELS_DIR
 from claims.annotator.engine import Annotator
 from training import fit
-from training.datasets import require_eval_dir
+from training.datasets import analysis_sentences, require_eval_dir
 from training.readings import read
 from training.runs import MAX_TOKENS
 
@@ -83,10 +85,10 @@ def bootstrap(models: dict) -> dict:
     """A config that reads everything (the decision's own numbers come after)."""
     return {
         "models": models,
+        "analysis": {"w": [0.0] * DIM, "b": 0.0},
         "opinion": {
             "cue_strong": 99,
-            "w_model": 1.0,
-            "w_cues": 0.0,
+            "w": [1.0, 0.0, 0.0],
             "bias": 0.0,
             "threshold": 0.5,
             "restatement_p": RULES["restatement_p"],
@@ -103,6 +105,16 @@ def bootstrap(models: dict) -> dict:
         "rules": RULES,
         "calibration": {},
     }
+
+
+def fit_analysis(annotator: Annotator) -> dict:
+    """The analysis score's logistic regression over sentence embeddings (train part and
+    the project's own commentary; ``datasets.analysis_sentences``)."""
+    rows = analysis_sentences()
+    X = annotator.embedder.encode([s for s, _ in rows])
+    y = np.asarray([label for _, label in rows])
+    w, b = fit.fit_lr(X, y, 1.0, sample_weight=fit.balanced_weights(y))
+    return {"w": [round(float(v), 5) for v in w], "b": round(b, 5)}
 
 
 def fit_sourced(its, readings, l2: float = 1.0) -> dict:
@@ -151,21 +163,22 @@ def subj_f1(its, decisions) -> float:
 
 
 def choose_opinion(data: dict, its, readings, prepared) -> dict:
-    """P(opinion) from the classifier and the cue count (a logistic regression on the dev news
-    sentences, SUBJ against OBJ), and the threshold that gives the best mean of three-label
-    and OBJ/SUBJ macro-F1 on dev, with the number of explicit cues that decides alone (or
-    none). The regression leaves out the claims with sources: on them it learned how often
-    a fact-checking set's claims use evaluative words ("a hoax"), not what makes an opinion."""
+    """P(opinion) from the classifier, the cue count and the analysis score (a logistic
+    regression on the dev news sentences, SUBJ against OBJ), and the threshold that gives
+    the best mean of three-label and OBJ/SUBJ macro-F1 on dev, with the number of explicit
+    cues that decides alone (or none). The regression leaves out the claims with sources:
+    on them it learned how often a fact-checking set's claims use evaluative words ("a
+    hoax"), not what makes an opinion."""
     news = [(r, it) for r, it in zip(readings, its, strict=True) if it.origin == "checkthat"]
-    X = np.asarray([[logit(r.p_opinion), cue_score(r.cues)] for r, _ in news])
+    config = Config(data)
+    X = np.asarray([opinion_inputs(r, config) for r, _ in news])
     y = np.asarray([int(it.gold == "opinion") for _, it in news])
     w, b = fit.fit_lr(X, y, 1.0, sample_weight=fit.balanced_weights(y))
     best = None
     for t, strong in itertools.product(np.arange(0.2, 0.81, 0.02), (2, 3, 4, 99)):
         data["opinion"] = {
             "cue_strong": strong,
-            "w_model": round(float(w[0]), 4),
-            "w_cues": round(float(w[1]), 4),
+            "w": [round(float(v), 4) for v in w],
             "bias": round(b, 4),
             "threshold": round(float(t), 2),
             "restatement_p": RULES["restatement_p"],
@@ -210,6 +223,7 @@ def main() -> None:
     annotator = Annotator(config=Config(data))
     its, readings, prepared = read(annotator, "dev")
     print(f"dev read: {len(its)} items in {time.perf_counter() - t0:.0f}s")
+    data["analysis"] = fit_analysis(annotator)
     data["sourced"] = fit_sourced(its, readings)
     data["contradicted"] = {"threshold": round(choose_contradicted(readings, its), 3)}
     data["opinion"] = choose_opinion(data, its, readings, prepared)

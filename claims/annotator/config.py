@@ -1,7 +1,8 @@
 """``config.json``: the engine's single source of truth, written by ``python -m training.train``.
 
 It names the two classifier files (with their SHA-256) and holds every learned number of the
-decision: the opinion threshold, the logistic regression for P(sourced) and its features,
+decision: the analysis score over a sentence's embedding, the opinion weights and threshold,
+the logistic regression for P(sourced) and its features,
 the threshold for "a source contradicts it", rule confidences and the calibration maps. A
 missing or incomplete file stops the engine with a message (no silent fallback).
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 CONFIG_PATH = Path(__file__).with_name("config.json")
-REQUIRED = ("models", "opinion", "sourced", "contradicted", "rules", "calibration")
+REQUIRED = ("models", "analysis", "opinion", "sourced", "contradicted", "rules", "calibration")
 
 
 class ConfigMissing(RuntimeError):
@@ -66,6 +67,8 @@ class Config:
             raise ConfigMissing(f"config.json lacks {', '.join(missing)}: rerun make train")
         self.data = data
         self.models = data["models"]
+        self.analysis_w = np.asarray(data["analysis"]["w"], dtype=np.float32)
+        self.analysis_b = float(data["analysis"]["b"])
         self.opinion = data["opinion"]
         self.sourced = Logistic.from_dict(data["sourced"])
         self.contradicted = data["contradicted"]

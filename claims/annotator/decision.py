@@ -53,6 +53,7 @@ class Reading:
     text: str
     cues: dict
     p_opinion: float
+    embedding: np.ndarray  # the sentence's, for the analysis score
     candidates: list[Candidate]
     units: list[Unit]
     verdicts: np.ndarray | None = None  # (units, 3): supports / refutes / nei
@@ -147,11 +148,23 @@ def decide(r: Reading, config: Config, sources: Sequence[PreparedSource]) -> tup
     return label, config.calibrate(calibration_group(label, code), conf), code, reason, evidence
 
 
+def p_analysis(r: Reading, config: Config) -> float:
+    """How much the sentence reads like the author reading meaning into events ("This
+    incident underscores …"): a logistic regression over its embedding, fitted on the
+    commentary written for the project, SUBJ news sentences and checkable claims (train)."""
+    return sigmoid(float(r.embedding @ config.analysis_w) + config.analysis_b)
+
+
+def opinion_inputs(r: Reading, config: Config) -> list[float]:
+    """The inputs of P(opinion), in the order of config.json's opinion weights "w"."""
+    return [logit(r.p_opinion), cue_score(r.cues), logit(p_analysis(r, config))]
+
+
 def p_opinion(r: Reading, config: Config) -> float:
-    """The classifier's probability, moved by the explicit cues (hedges, speculation,
-    evaluative words) with weights fitted on dev."""
+    """The classifier's probability, the explicit cues (hedges, speculation, evaluative
+    words) and the analysis score, with weights fitted on dev."""
     o = config.opinion
-    return sigmoid(o["w_model"] * logit(r.p_opinion) + o["w_cues"] * cue_score(r.cues) + o["bias"])
+    return sigmoid(float(np.dot(o["w"], opinion_inputs(r, config))) + o["bias"])
 
 
 def is_opinion(r: Reading, config: Config) -> bool:

@@ -104,7 +104,7 @@ class Annotator:
         for i, text in enumerate(claims):
             cands = candidates(embs[i], C.content_stems(text), sources)
             readings.append(
-                Reading(text, C.subjectivity_cues(text), float(p_opinion[i]), cands, [])
+                Reading(text, C.subjectivity_cues(text), float(p_opinion[i]), embs[i], cands, [])
             )
         todo = [
             r for r in readings if r.candidates and (verify_all or not is_opinion(r, self.config))

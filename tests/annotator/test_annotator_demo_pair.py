@@ -83,10 +83,14 @@ def test_interview_a_year_and_a_half_after_the_event_is_disputed(suggestions):
             "The timing of Zelensky’s revelation is also significant.",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="known miss: the opinion model reads it as a report (p 0.003), one cue",
+                reason="known miss: the opinion model reads it as a report (p 0.003), which one "
+                "cue and the analysis score (0.88) do not outweigh",
             ),
         ),
         "This episode underscores the multifaceted nature",
+        "This incident underscores Lukashenko’s long-standing dependence on Russia.",
+        "This statement, coming “a few days into the war,”",
+        "His actions throughout the war,",
         "It’s a testament to the complicated relationship",
         "The apology, however unconvincing,",
         "The apology itself could be interpreted as",

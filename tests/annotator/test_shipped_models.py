@@ -10,8 +10,10 @@ import pytest
 
 from claims.annotator.classifiers import Classifier
 from claims.annotator.config import CONFIG_PATH, Config, ConfigMissing
-from claims.annotator.embed import MODELS_DIR, ModelMissing
+from claims.annotator.decision import Reading, p_analysis
+from claims.annotator.embed import DIM, MODELS_DIR, ModelMissing
 from claims.annotator.engine import get_annotator
+from training.datasets import load_commentary
 
 SUPPORTS, REFUTES, NEI = 0, 1, 2
 
@@ -61,6 +63,26 @@ def test_the_opinion_model_tells_a_judgement_from_a_report():
         ]
     )[:, 1]
     assert p[0] < 0.5 < p[1]
+
+
+def test_the_analysis_score_tells_a_commentators_reading_of_events_from_a_report():
+    annotator = get_annotator()
+    assert len(annotator.config.analysis_w) == DIM
+    sentences = [
+        "The regional parliament passed the water bill by 61 votes to 40 on Thursday.",
+        "The vote shows how far the ruling party has drifted from the farmers it claims to serve.",
+    ]
+    report, analysis = (
+        p_analysis(Reading(s, {}, 0.5, v, [], []), annotator.config)
+        for s, v in zip(sentences, annotator.embedder.encode(sentences), strict=True)
+    )
+    assert report < 0.5 < analysis
+
+
+def test_the_commentary_written_for_the_project_is_labelled_once_per_sentence():
+    rows = load_commentary()
+    assert len({s for s, _ in rows}) == len(rows) > 300
+    assert {label for _, label in rows} == {0, 1}
 
 
 def test_a_missing_config_stops_the_engine_with_a_message(tmp_path):
