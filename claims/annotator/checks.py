@@ -656,36 +656,42 @@ _REFUTE = re.compile(
 _ANSWER = re.compile(r"^\W*(no|yes)\W*$|^\s*(no|yes)\s*[,.;:!—–-]", re.IGNORECASE)
 
 
+NEGATORS = word_list("negators.txt")
 _HARD_NEG = re.compile(
-    r"\b(?:not|never|no|none|nobody|nothing|neither|nor|cannot|den(?:y|ies|ied|ying))\b|n['’]t\b",
+    r"\b(?:not|never|no|none|nobody|nothing|neither|nor|cannot|den(?:y|ies|ied|ying)|"
+    + "|".join(sorted(NEGATORS))
+    + r")\b|n['’]t\b",
     re.IGNORECASE,
 )
+# Words inside a negation's reach that do not use it up ("not being directly involved").
+_NEG_PASS = frozenset({"being", "directly", "really"})
+_CLAUSE_END = re.compile(r"[,;:.!?()]")
 
 
-def negated_stems(text: str) -> set[str]:
-    """Stems of the content words a hard negation governs ("not involved", "denied X")."""
+def negated_stems(text: str, reach: int = 2) -> set[str]:
+    """Stems of the content words a negation governs ("not involved", "denied X", "a lack of
+    direct involvement"): up to ``reach`` of them, within its clause."""
     out = set()
     for m in _HARD_NEG.finditer(text):
+        scope = _CLAUSE_END.split(text[m.end() : m.end() + 60], maxsplit=1)[0]
         taken = 0
-        for w in re.findall(r"[A-Za-z’'-]+", text[m.end() : m.end() + 60]):
-            if w.lower() in STOPWORDS or w.lower() in ("being", "directly", "really"):
+        for w in re.findall(r"[A-Za-z’'-]+", scope):
+            if w.lower() in STOPWORDS:
                 continue
             out.add(stem(w))
-            taken += 1
-            if taken == 2:
+            taken += w.lower() not in _NEG_PASS
+            if taken == reach:
                 break
     return out
 
 
 def negation_conflict(claim: str, source: str) -> tuple[str, str] | None:
-    """A predicate negated in one text and asserted in the other."""
-    cn, sn = negated_stems(claim), negated_stems(source)
-    cs, ss = content_stems(claim), content_stems(source)
-    for st in sorted(sn - cn):
-        if st in cs:
-            return _around(source, st), _around(claim, st)
-    for st in sorted(cn - sn):
-        if st in ss:
+    """A predicate negated in one text and asserted in the other. Asserted means no negation
+    within a wider reach: "no direct military involvement" and "not directly involved" both
+    negate "involved"."""
+    for neg, other in ((source, claim), (claim, source)):
+        asserted = content_stems(other) - negated_stems(other, reach=4)
+        for st in sorted(negated_stems(neg) & asserted):
             return _around(source, st), _around(claim, st)
     return None
 

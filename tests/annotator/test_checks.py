@@ -23,6 +23,7 @@ WORD_LISTS = {
     "HEDGES": "hedges.txt",
     "EVALUATIVE": "evaluative.txt",
     "EVAL_VERBS": "eval_verbs.txt",
+    "NEGATORS": "negators.txt",
 }
 WORD_MAPS = {
     "NUMBER_WORDS": "number_words.txt",
@@ -106,6 +107,43 @@ def test_patterns_built_from_word_lists_still_cover_every_entry():
         assert C._NUM.fullmatch(word), word
     for word in C.ORDINALS:
         assert C._NUM.fullmatch(word), word
+    for word in C.NEGATORS:
+        assert C._HARD_NEG.fullmatch(word), word
+
+
+# ---------------------------------------------------------------- negation
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Belarus had no direct military involvement in the invasion.",
+        "Belarus lacked direct involvement in the invasion.",
+        "Lukashenko stressed the avoidance of direct involvement in the invasion.",
+        "Belarus stayed without direct involvement in the invasion.",
+    ],
+)
+def test_two_ways_of_saying_not_involved_are_no_negation_conflict(claim):
+    assert C.negation_conflict(claim, "Belarus was not directly involved in the invasion.") is None
+
+
+@pytest.mark.parametrize(
+    "claim, source",
+    [
+        ("The police chief attended the meeting.", "The police chief did not attend the meeting."),
+        ("The police chief did not attend the meeting.", "The police chief attended the meeting."),
+        ("The council refused to approve the budget.", "The council approved the budget."),
+        ("The report found a lack of funding for schools.", "The schools received new funding."),
+    ],
+)
+def test_a_predicate_negated_in_one_text_and_asserted_in_the_other_is_a_conflict(claim, source):
+    assert C.negation_conflict(claim, source) is not None
+
+
+def test_a_negation_reaches_no_further_than_its_clause():
+    source = "Without warning, the storm hit the town."
+    assert C.negated_stems(source) == {C.stem("warning")}
+    assert C.negation_conflict("The storm hit the town.", source) is None
 
 
 # ---------------------------------------------------------------- numbers and times
