@@ -89,7 +89,7 @@ def read(annotator, part: str) -> tuple[list[Item], list, list]:
     readings, prepared = [], []
     for it in its:
         sources = [annotator.prepare_source(s) for s in it.sources]
-        [reading], _ = annotator.read([it.text], sources, verify_all=True)
+        [reading] = annotator.read([it.text], sources, verify_all=True)
         readings.append(reading)
         prepared.append(sources)
     RUNS.mkdir(exist_ok=True)

@@ -93,8 +93,8 @@ class Annotator:
         sources: Sequence[PreparedSource],
         deadline: float | None = None,
         verify_all: bool = False,
-    ) -> tuple[list[Reading], list]:
-        """Readings of the claims (not split) and their embeddings. The verifier reads only
+    ) -> list[Reading]:
+        """Readings of the claims (not split), each with its embedding. The verifier reads only
         claims that are not opinion (``verify_all`` reads every one, for training)."""
         embs = self._encode(list(claims), deadline)
         _check(deadline)
@@ -125,7 +125,7 @@ class Annotator:
         for r in readings:
             _check(deadline)
             r.findings = check(r.text, sources, index, r.chosen())
-        return readings, embs
+        return readings
 
     def annotate(
         self,
@@ -153,9 +153,9 @@ class Annotator:
         sources: Sequence[PreparedSource],
         deadline: float | None = None,
     ) -> list[Suggestion]:
-        readings, embs = self.read([c.text for c in claims], sources, deadline)
+        readings = self.read([c.text for c in claims], sources, deadline)
         out = []
-        for i, (c, r) in enumerate(zip(claims, readings, strict=True)):
+        for c, r in zip(claims, readings, strict=True):
             label, conf, code, reason, ev = decide(r, self.config, sources)
             if c.note:
                 reason = f"{reason} {c.note}"
@@ -169,7 +169,7 @@ class Annotator:
                     code,
                     reason,
                     ev,
-                    embedding=to_int8(embs[i]),
+                    embedding=to_int8(r.embedding),
                 )
             )
         return out

@@ -399,7 +399,7 @@ def test_a_function_word_is_never_the_substitute_for_a_missing_name():
 def analysis(claim, source):
     """The findings of the explicit checks, for a claim against one source."""
     annotator = get_annotator()
-    [reading], _ = annotator.read([claim], [annotator.prepare_source(source)], verify_all=True)
+    [reading] = annotator.read([claim], [annotator.prepare_source(source)], verify_all=True)
     return reading.findings
 
 
