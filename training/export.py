@@ -6,10 +6,10 @@
 
 Writes ``claims/annotator/models/<task>.onnx`` (int8 weights, dynamic quantisation). For a
 fine-tuned classifier it prints the dev macro-F1 of the fp32 and the int8 files side by
-side; ``--fp32`` ships the fp32 file instead when int8 costs quality. The embedder is the
-base model itself (no fine-tuning): its int8 vectors must keep a mean cosine of 0.99 to the
-fp32 ones on dev sentences, and 0.95 for every sentence. The SHA-256 in ``config.json`` is
-written by ``python -m training.train``.
+side and ships the better int8 one (it warns past 2 points of cost); ``--fp32`` ships the fp32
+file instead. The embedder is the base model itself (no fine-tuning): its int8 vectors must
+keep a mean cosine of 0.99 to the fp32 ones on dev sentences, and 0.95 for every sentence.
+The SHA-256 in ``config.json`` is written by ``python -m training.train``.
 """
 
 from __future__ import annotations
@@ -137,10 +137,11 @@ def main(argv: list[str] | None = None) -> None:
                 f"{args.task} {name}: {path.stat().st_size / 1e6:.1f} MB, dev macro-F1 "
                 f"{scores[name]:.4f}"
             )
-        # int8 unless it costs more than half a point of dev macro-F1
-        chosen = max(("int8", "int8-per-channel"), key=lambda n: scores[n])
-        if args.fp32 or scores[chosen] < scores["fp32"] - 0.005:
-            chosen = "fp32"
+        # int8 (the better variant on dev): fp32 would take the runtime past its 100 MB, and
+        # on 254 dev sentences a point of macro-F1 is two or three of them, within seed noise
+        chosen = "fp32" if args.fp32 else max(("int8", "int8-per-channel"), key=scores.get)
+        if scores[chosen] < scores["fp32"] - 0.02:
+            print(f"warning: {chosen} costs more than 2 points of dev macro-F1; see --fp32")
         out.write_bytes(paths[chosen].read_bytes())
     print(f"wrote {out} ({chosen}); dev macro-F1 from training: {state['dev']}")
 

@@ -6,9 +6,10 @@ An item is a claim (or a news sentence) with its gold label and its sources:
 * verify.jsonl: up to ``PER_ORIGIN`` claims of each set, the evidence joined as the source;
   ``supports`` is ``sourced``, anything else ``disputed`` (the finer label is kept, to tell
   contradicted from uncovered);
-* subj_tune.tsv: the sentence without sources; gold ``opinion`` for SUBJ, ``fact`` for OBJ.
-Readings are cached under ``training/runs/`` by a digest of the models and the engine's
-code, so a second run of ``make eval`` does not read everything again.
+* subj_tune.tsv: the sentence without sources; gold ``opinion`` for SUBJ, ``fact`` for OBJ;
+* data/commentary.tsv (the project's own news commentary): the same, origin ``commentary``.
+Readings are cached under ``training/runs/`` by a digest of the models, the engine's code and
+the commentary, so a second run of ``make eval`` does not read everything again.
 """
 
 from __future__ import annotations
@@ -61,16 +62,18 @@ def items(part: str) -> list[Item]:
         group = by_origin[origin]
         rng.shuffle(group)
         out += group[:PER_ORIGIN]
-    for s, y in load_subj(eval_dir()):
+    sentences = [(s, y, "checkthat") for s, y in load_subj(eval_dir())]
+    sentences += [(s, y, "commentary") for s, y in D.load_commentary()]
+    for s, y, origin in sentences:
         if part_of(s) == part:
             gold, fine = ("opinion", "SUBJ") if y else ("fact", "OBJ")
-            out.append(Item(" ".join(s.split()), gold, "checkthat", fine, []))
+            out.append(Item(" ".join(s.split()), gold, origin, fine, []))
     return out
 
 
 def engine_digest() -> str:
-    """Of the models and the engine's code and word lists: a reading depends on all three."""
-    h = hashlib.sha256()
+    """Of the models, the engine's code and word lists, and the commentary (items)."""
+    h = hashlib.sha256(D.COMMENTARY.read_bytes())
     engine = MODELS_DIR.parent
     for path in sorted([*engine.glob("*.py"), *engine.glob("lexicon/*.txt")]):
         h.update(path.read_bytes())

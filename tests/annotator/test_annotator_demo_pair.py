@@ -84,7 +84,7 @@ def test_interview_a_year_and_a_half_after_the_event_is_disputed(suggestions):
             marks=pytest.mark.xfail(
                 strict=True,
                 reason="known miss: the opinion model reads it as a report (p 0.003), which one "
-                "cue and the analysis score (0.88) do not outweigh",
+                "cue and the analysis score (0.85) do not outweigh",
             ),
         ),
         "This episode underscores the multifaceted nature",

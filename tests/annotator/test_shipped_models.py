@@ -13,7 +13,8 @@ from claims.annotator.config import CONFIG_PATH, Config, ConfigMissing
 from claims.annotator.decision import Reading, p_analysis
 from claims.annotator.embed import DIM, MODELS_DIR, ModelMissing
 from claims.annotator.engine import get_annotator
-from training.datasets import load_commentary
+from training.datasets import analysis_sentences, eval_dir, load_commentary, train_dir
+from training.splits import part_of
 
 SUPPORTS, REFUTES, NEI = 0, 1, 2
 
@@ -83,6 +84,19 @@ def test_the_commentary_written_for_the_project_is_labelled_once_per_sentence():
     rows = load_commentary()
     assert len({s for s, _ in rows}) == len(rows) > 300
     assert {label for _, label in rows} == {0, 1}
+
+
+@pytest.mark.skipif(
+    not (eval_dir() / "subj_tune.tsv").is_file() or not (train_dir() / "verify.jsonl").is_file(),
+    reason="needs ../shared",
+)
+def test_the_analysis_score_learns_only_the_train_part_of_the_commentary():
+    # its dev part joins the news sentences the decision is fitted on; its test part is measured
+    learned = {s for s, _ in analysis_sentences()}
+    parts = {s: part_of(s) for s, _ in load_commentary()}
+    assert {s for s, part in parts.items() if part == "train"} <= learned
+    held_out = {s for s, part in parts.items() if part != "train"}
+    assert len(held_out) > 100 and not held_out & learned
 
 
 def test_a_missing_config_stops_the_engine_with_a_message(tmp_path):
