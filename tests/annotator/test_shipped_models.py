@@ -91,7 +91,7 @@ def test_the_commentary_written_for_the_project_is_labelled_once_per_sentence():
     reason="needs ../shared",
 )
 def test_the_analysis_score_learns_only_the_train_part_of_the_commentary():
-    # its dev part joins the news sentences the decision is fitted on; its test part is measured
+    # its dev and test parts measure the engine on commentary (make train, make eval)
     learned = {s for s, _ in analysis_sentences()}
     parts = {s: part_of(s) for s, _ in load_commentary()}
     assert {s for s, part in parts.items() if part == "train"} <= learned
