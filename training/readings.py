@@ -71,8 +71,9 @@ def items(part: str) -> list[Item]:
     return out
 
 
-def engine_digest() -> str:
-    """Of the models, the engine's code and word lists, and the commentary (items)."""
+def readings_digest() -> str:
+    """Of what a reading depends on: the models, the engine's code and word lists, and the
+    commentary (some of the items)."""
     h = hashlib.sha256(D.COMMENTARY.read_bytes())
     engine = MODELS_DIR.parent
     for path in sorted([*engine.glob("*.py"), *engine.glob("lexicon/*.txt")]):
@@ -84,7 +85,7 @@ def engine_digest() -> str:
 
 def read(annotator, part: str) -> tuple[list[Item], list, list]:
     """(items, readings, prepared sources of each item) for one part, cached."""
-    cache = RUNS / f"readings-{part}-{PER_ORIGIN}-{engine_digest()}.pickle"
+    cache = RUNS / f"readings-{part}-{PER_ORIGIN}-{readings_digest()}.pickle"
     if cache.exists():
         its, readings, blobs = pickle.loads(cache.read_bytes())
         return its, readings, [[PreparedSource.from_bytes(b) for b in bs] for bs in blobs]

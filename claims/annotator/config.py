@@ -1,10 +1,10 @@
 """``config.json``: the engine's single source of truth, written by ``python -m training.train``.
 
-It names the two classifier files (with their SHA-256) and holds every learned number of the
+It names the three model files (with their SHA-256) and holds every learned number of the
 decision: the analysis score over a sentence's embedding, the opinion weights and threshold,
-the logistic regression for P(sourced) and its features,
-the threshold for "a source contradicts it", rule confidences and the calibration maps. A
-missing or incomplete file stops the engine with a message (no silent fallback).
+the logistic regression for P(sourced) and its features, the threshold for "a source
+contradicts it", rule confidences and the calibration maps. A missing or incomplete file stops
+the engine with a message (no silent fallback).
 """
 
 from __future__ import annotations

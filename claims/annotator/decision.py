@@ -150,8 +150,9 @@ def decide(r: Reading, config: Config, sources: Sequence[PreparedSource]) -> tup
 
 def p_analysis(r: Reading, config: Config) -> float:
     """How much the sentence reads like the author reading meaning into events ("This
-    incident underscores …"): a logistic regression over its embedding, fitted on the
-    commentary written for the project, SUBJ news sentences and checkable claims (train)."""
+    incident underscores …"): a logistic regression over its embedding, fitted on the train
+    part of the commentary written for the project, of SUBJ news sentences and of checkable
+    claims."""
     return sigmoid(float(r.embedding @ config.analysis_w) + config.analysis_b)
 
 
