@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import F, Func, OuterRef, QuerySet, Subquery, TextField, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Greatest, NullIf, Substr
@@ -220,7 +220,10 @@ def _copy_out(claims: QuerySet) -> Iterator[memoryview]:
     # Runs when the response is iterated, after the view returned: the request's connection
     # is still open then (Django closes it when the response is closed, after the last chunk).
     connection.ensure_connection()
+    # A download closed early cancels the COPY (psycopg), and the cancelled statement would
+    # abort a transaction the caller is in: inside its own savepoint only that is rolled back.
     with (
+        transaction.atomic(using=claims.db),
         connection.connection.cursor() as cursor,
         cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy,
     ):
