@@ -7,8 +7,8 @@ read by the engine and the decision's numbers are chosen on dev alone:
 * P(sourced): an L2 logistic regression over ``decision.features`` (verifier, retrieval,
   checks), on dev claims with sources (tune.jsonl and verify.jsonl);
 * the threshold of P(sourced), for macro-F1 of sourced vs disputed on dev;
-* the analysis score: a logistic regression over sentence embeddings, on the train part's
-  SUBJ news sentences and checkable claims and the project's own commentary (data/);
+* the analysis score: a logistic regression over sentence embeddings, on the train part of
+  the project's own commentary (data/), of the SUBJ news sentences and of checkable claims;
 * P(opinion): a logistic regression over the classifier's output, the cue count and the
   analysis score, on the dev news sentences; its threshold and the number of explicit cues
   that decide alone, for the mean of three-label and OBJ/SUBJ macro-F1 on dev;
@@ -108,8 +108,8 @@ def bootstrap(models: dict) -> dict:
 
 
 def fit_analysis(annotator: Annotator) -> dict:
-    """The analysis score's logistic regression over sentence embeddings (train part and
-    the project's own commentary; ``datasets.analysis_sentences``)."""
+    """The analysis score's logistic regression over sentence embeddings (the train part,
+    the project's own commentary included; ``datasets.analysis_sentences``)."""
     rows = analysis_sentences()
     X = annotator.embedder.encode([s for s, _ in rows])
     y = np.asarray([label for _, label in rows])
