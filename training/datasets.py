@@ -16,6 +16,7 @@ import random
 import re
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from claims.annotator.checks import STOPWORDS
@@ -70,6 +71,8 @@ SWAP_SHARE = 0.1
 TRAIN_DIR_ENV = "FACTCHECK_TRAIN_DIR"
 # News commentary's analysis and plain reports, written for this project (data/README.md).
 COMMENTARY = Path(__file__).with_name("data") / "commentary.tsv"
+# Reports with a commentary derived from each, every commentary sentence labelled.
+PAIRS = Path(__file__).with_name("data") / "pairs"
 # Checkable claims the analysis score learns as reports.
 ANALYSIS_CLAIMS = 1500
 
@@ -172,10 +175,52 @@ def load_commentary() -> list[tuple[str, int]]:
 
 def analysis_sentences() -> list[tuple[str, int]]:
     """(sentence, 1 if analysis) for the analysis score, all of the train part: the
-    commentary of data/commentary.tsv, the SUBJ news sentences, and checkable claims as
-    reports. Not the OBJ news sentences: CheckThat! marks some analysis as objective ("one
+    commentary of data/commentary.tsv, the SUBJ news sentences, checkable claims as reports,
+    and the sentences of the derived articles of data/pairs (opinion or not). Not the OBJ
+    news sentences: CheckThat! marks some analysis as objective ("one
     person stands out as the type of politician the party needs"), the commentary does not."""
     commentary = [(s, y) for s, y in load_commentary() if part_of(s) == "train"]
     news = [(s, 1) for s, y in load_subj(eval_dir()) if y and part_of(s) == "train"]
     claims = [(c, 0) for c in checkable_claims("train")[:ANALYSIS_CLAIMS]]
-    return commentary + news + claims
+    pairs = [
+        (text, int(label == "opinion"))
+        for pair in load_pairs()
+        if part_of(pair.name) == "train"
+        for text, label, _ in pair.labels
+    ]
+    return commentary + news + claims + pairs
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A report and a commentary derived from it, with the label of each commentary sentence
+    (sourced / disputed / opinion) and its kind (restated, contradicted, interpretation …)."""
+
+    name: str
+    report: str
+    commentary: str
+    labels: tuple[tuple[str, str, str], ...]  # (sentence, label, kind), in order
+
+    def label_of(self, sentence: str) -> tuple[str, str] | None:
+        """(label, kind) of a sentence as the engine split it, matched by its words."""
+        key = " ".join(sentence.split())
+        for text, label, kind in self.labels:
+            if " ".join(text.split()) == key:
+                return label, kind
+        return None
+
+
+def load_pairs() -> list[Pair]:
+    out = []
+    for folder in sorted(p for p in PAIRS.iterdir() if p.is_dir()):
+        with open(folder / "labels.tsv", encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+        out.append(
+            Pair(
+                folder.name,
+                (folder / "report.txt").read_text(encoding="utf-8"),
+                (folder / "commentary.txt").read_text(encoding="utf-8"),
+                tuple((r["sentence"], r["label"], r["kind"]) for r in rows),
+            )
+        )
+    return out

@@ -12,6 +12,8 @@ which no model, threshold or calibration map was fitted or chosen on:
   (training/data; OBJ/SUBJ macro-F1);
 * contradicted vs uncovered, on disputed claims whose set tells the two apart;
 * calibration: confidence bins against how often the decision was right;
+* the article pairs written for the project: each derived article read whole against its
+  report (and each of its sentences on its own, as a baseline), and the reports as articles;
 * the demo commentary against the report, with the expected label of each claim.
 """
 
@@ -30,7 +32,8 @@ from claims.annotator.engine import get_annotator
 from claims.reasons import CONTRADICTED
 from training import fit
 from training.datasets import require_eval_dir
-from training.readings import read
+from training.readings import read, read_pairs
+from training.train import THREE, pairs_f1
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "articles" / "demo"
@@ -76,6 +79,53 @@ def demo(annotator, show_reasons: bool) -> int:
             print(f"  {'':4s}{'expected ' + expected:28s}→ {s.reason}")
     print(f"  demo: {right} of {len(suggestions)} as expected")
     return right
+
+
+def article_pairs(annotator, part: str) -> None:
+    """The article pairs, each sentence in its article: three labels on the derived articles'
+    sentences (and, as a baseline, each read on its own), opinion vs fact with the reports'
+    sentences as facts, how often each kind of sentence gets its label, and calibration of
+    the opinion calls."""
+    its, readings, prepared, where = pairs = read_pairs(annotator, part)
+    config = annotator.config
+    articles = {n for (n, _), it in zip(where, its, strict=True) if it.origin == "pairs"}
+    contexts = [r.context for r in readings]
+    for r in readings:
+        r.context = None
+    alone = [decide(r, config, p)[0] for r, p in zip(readings, prepared, strict=True)]
+    for r, context in zip(readings, contexts, strict=True):
+        r.context = context
+    _, facts = pairs_f1(config, pairs)  # and sets each sentence's context
+    decisions = [decide(r, config, p) for r, p in zip(readings, prepared, strict=True)]
+    derived = [i for i, it in enumerate(its) if it.origin == "pairs"]
+    print(f"  {len(articles)} derived articles against their reports, {len(derived)} sentences")
+    report(
+        "in the article", [its[i].gold for i in derived], [decisions[i][0] for i in derived], THREE
+    )
+    report(
+        "each sentence on its own",
+        [its[i].gold for i in derived],
+        [alone[i] for i in derived],
+        THREE,
+    )
+    reports = [d[0] for it, d in zip(its, decisions, strict=True) if it.origin == "pairs-report"]
+    print(
+        f"  opinion vs fact, the reports' sentences as facts: macro-F1={facts:.3f}; "
+        f"{reports.count('opinion')} of {len(reports)} report sentences called opinion"
+    )
+    for kind in sorted({its[i].fine for i in derived}):
+        mine = [i for i in derived if its[i].fine == kind]
+        right = sum(its[i].gold == decisions[i][0] for i in mine)
+        print(f"    {kind:15s} {right:3d} of {len(mine):3d} as labelled")
+    called = [
+        (d[1], it.gold == "opinion")
+        for it, d in zip(its, decisions, strict=True)
+        if d[0] == "opinion"
+    ]
+    print(
+        f"  opinion calls: mean confidence {np.mean([c for c, _ in called]):.3f}, "
+        f"right {np.mean([r for _, r in called]):.3f} (n={len(called)})"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,6 +219,9 @@ def main(argv: list[str] | None = None) -> int:
             f"    {g:14s} n={m.sum():5d}  mean confidence {conf_a[m].mean():.3f}  "
             f"right {right_a[m].mean():.3f}"
         )
+
+    print(f"\n== article pairs written for the project ({args.part}): derived articles read whole")
+    article_pairs(annotator, args.part)
 
     print("\n== demo pair: commentary checked against the Kyiv Independent report")
     demo(annotator, args.reasons)

@@ -19,11 +19,13 @@ import os
 import pickle
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 from claims.annotator.embed import MODELS_DIR
+from claims.annotator.segment import paragraph_numbers, split_claims
 from claims.annotator.sources import PreparedSource
 from training import datasets as D
-from training.datasets import eval_dir, load_subj, load_tune
+from training.datasets import eval_dir, load_pairs, load_subj, load_tune
 from training.runs import RUNS
 from training.splits import part_of
 
@@ -71,10 +73,12 @@ def items(part: str) -> list[Item]:
     return out
 
 
-def readings_digest() -> str:
+def readings_digest(data: Path = D.COMMENTARY) -> str:
     """Of what a reading depends on: the models, the engine's code and word lists, and the
-    commentary (some of the items)."""
-    h = hashlib.sha256(D.COMMENTARY.read_bytes())
+    data written for the project that is read (the commentary, or the article pairs)."""
+    h = hashlib.sha256()
+    for path in sorted(data.rglob("*.*")) if data.is_dir() else [data]:
+        h.update(path.read_bytes())
     engine = MODELS_DIR.parent
     for path in sorted([*engine.glob("*.py"), *engine.glob("lexicon/*.txt")]):
         h.update(path.read_bytes())
@@ -86,9 +90,9 @@ def readings_digest() -> str:
 def read(annotator, part: str) -> tuple[list[Item], list, list]:
     """(items, readings, prepared sources of each item) for one part, cached."""
     cache = RUNS / f"readings-{part}-{PER_ORIGIN}-{readings_digest()}.pickle"
-    if cache.exists():
-        its, readings, blobs = pickle.loads(cache.read_bytes())
-        return its, readings, [[PreparedSource.from_bytes(b) for b in bs] for bs in blobs]
+    if found := _cached(cache):
+        return found
+
     its = items(part)
     readings, prepared = [], []
     for it in its:
@@ -96,7 +100,59 @@ def read(annotator, part: str) -> tuple[list[Item], list, list]:
         [reading] = annotator.read([it.text], sources, verify_all=True)
         readings.append(reading)
         prepared.append(sources)
+    _cache(cache, its, readings, prepared)
+    return its, readings, prepared
+
+
+def _cached(cache):
+    if not cache.exists():
+        return None
+    its, readings, blobs, *rest = pickle.loads(cache.read_bytes())
+    return its, readings, [[PreparedSource.from_bytes(b) for b in bs] for bs in blobs], *rest
+
+
+def _cache(cache, its, readings, prepared, *rest) -> None:
     RUNS.mkdir(exist_ok=True)
     blobs = [[p.to_bytes() for p in sources] for sources in prepared]
-    cache.write_bytes(pickle.dumps((its, readings, blobs)))
-    return its, readings, prepared
+    cache.write_bytes(pickle.dumps((its, readings, blobs, *rest)))
+
+
+def read_pairs(annotator, part: str) -> tuple[list[Item], list, list, list[tuple[str, int]]]:
+    """The article pairs of one part, read as the product reads uploads: each derived
+    article's sentences in their paragraphs against the report (origin ``pairs``, ``fine``
+    the sentence's kind), and the report itself as an article without sources, all of it
+    fact (origin ``pairs-report``). Returns (items, readings, prepared sources, (article,
+    paragraph) of each); cached like ``read``. A sentence's paragraph context is that of
+    the config read with: ``training.train.set_contexts`` sets it for another."""
+    cache = RUNS / f"pairs-{part}-{readings_digest(D.PAIRS)}.pickle"
+    if found := _cached(cache):
+        return found
+    its, readings, prepared, where = [], [], [], []
+    for pair in load_pairs():
+        if part_of(pair.name) != part:
+            continue
+        report = [annotator.prepare_source(pair.report)]
+        for name, text, sources in (
+            (pair.name, pair.commentary, report),
+            (f"{pair.name}/report", pair.report, []),
+        ):
+            claims = split_claims(text)
+            paragraphs = paragraph_numbers(text, claims)
+            texts = [c.text for c in claims]
+            for c, r, paragraph in zip(
+                claims,
+                annotator.read(texts, sources, verify_all=True, paragraphs=paragraphs),
+                paragraphs,
+                strict=True,
+            ):
+                if not sources:
+                    its.append(Item(c.text, "fact", "pairs-report", "report", []))
+                elif found := pair.label_of(c.text):
+                    its.append(Item(c.text, found[0], "pairs", found[1], [pair.report]))
+                else:
+                    raise SystemExit(f"{pair.name}: no label for the sentence {c.text!r}")
+                readings.append(r)
+                prepared.append(sources)
+                where.append((name, paragraph))
+    _cache(cache, its, readings, prepared, where)
+    return its, readings, prepared, where

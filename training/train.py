@@ -8,10 +8,17 @@ read by the engine and the decision's numbers are chosen on dev alone:
   checks), on dev claims with sources (tune.jsonl and verify.jsonl);
 * the threshold of P(sourced), for macro-F1 of sourced vs disputed on dev;
 * the analysis score: a logistic regression over sentence embeddings, on the train part of
-  the project's own commentary (data/), of the SUBJ news sentences and of checkable claims;
+  the project's own commentary and article pairs (data/), of the SUBJ news sentences and of
+  checkable claims;
 * P(opinion): a logistic regression over the classifier's output, the cue count and the
   analysis score, on the dev news sentences; its threshold and the number of explicit cues
   that decide alone, for the mean of three-label and OBJ/SUBJ macro-F1 on dev;
+* P(opinion) of a sentence in an article: a logistic regression over the sentence's own
+  opinion logit and its paragraph's context, on the train part of the article pairs written
+  for the project (data/pairs: derived articles read whole against their reports, and the
+  reports read as articles); its threshold for the mean of three-label and opinion-vs-fact
+  macro-F1 on the dev pairs, and a calibration map of its own. Claims
+  read on their own (the held-out items) keep the news-sentence weights above;
 * the verifier's P(refutes) above which a disputed claim is "contradicted", for macro-F1 of
   contradicted vs uncovered on dev claims whose set tells the two apart;
 * Platt maps per kind of decision, on dev decisions.
@@ -35,12 +42,14 @@ from claims.annotator.decision import (
     decide_raw,
     features,
     opinion_inputs,
+    opinion_logit,
+    set_context,
 )
 from claims.annotator.embed import DIM, MODELS_DIR
 from claims.annotator.engine import Annotator
 from training import fit
 from training.datasets import analysis_sentences, require_eval_dir
-from training.readings import read
+from training.readings import read, read_pairs
 from training.runs import MAX_TOKENS
 
 FEATURES = (
@@ -64,6 +73,7 @@ HELD_OUT_KINDS = (
     "rte-fever",
     "climate-fever",
 )
+THREE = ("sourced", "disputed", "opinion")
 RULES = {"restatement_p": 0.85, "confidence": {"time": 0.7, "no_sources": 0.3, "check": 0.8}}
 
 
@@ -92,6 +102,7 @@ def bootstrap(models: dict) -> dict:
             "bias": 0.0,
             "threshold": 0.5,
             "restatement_p": RULES["restatement_p"],
+            "article": {"w": [1.0, 0.0], "b": 0.0, "threshold": 0.5},
         },
         "sourced": {
             "features": FEATURES,
@@ -150,7 +161,7 @@ def three_label_f1(its, decisions) -> float:
         if it.origin in HELD_OUT_KINDS or (it.origin == "checkthat" and it.gold == "opinion"):
             gold.append(it.gold)
             pred.append(d[0])
-    return fit.macro_f1(gold, pred, ("sourced", "disputed", "opinion"))[0]
+    return fit.macro_f1(gold, pred, THREE)[0]
 
 
 def subj_f1(its, decisions, origin: str = "checkthat") -> float:
@@ -182,11 +193,58 @@ def choose_opinion(data: dict, its, readings, prepared) -> dict:
             "bias": round(b, 4),
             "threshold": round(float(t), 2),
             "restatement_p": RULES["restatement_p"],
+            "article": data["opinion"]["article"],
         }
         d = labels(Config(data), its, readings, prepared)
         score = (three_label_f1(its, d) + subj_f1(its, d)) / 2
         if best is None or score > best[0] + 1e-9:
             best = (score, dict(data["opinion"]))
+    return best[1]
+
+
+def set_contexts(pairs: tuple, config: Config) -> None:
+    """Each sentence's paragraph context within its article, under ``config``."""
+    _, readings, _, where = pairs
+    for name in {n for n, _ in where}:
+        mine = [i for i, (n, _) in enumerate(where) if n == name]
+        set_context([readings[i] for i in mine], [where[i][1] for i in mine], config)
+
+
+def pairs_f1(config: Config, pairs: tuple) -> tuple[float, float]:
+    """On article pairs, each sentence in its paragraph's context: three-label macro-F1 over
+    the derived articles' sentences, and opinion-vs-fact macro-F1 over every sentence (the
+    reports' included)."""
+    its, readings, prepared, _ = pairs
+    set_contexts(pairs, config)
+    d = labels(config, its, readings, prepared)
+    scored = [(it.gold, x[0]) for it, x in zip(its, d, strict=True) if it.origin == "pairs"]
+    three = fit.macro_f1([g for g, _ in scored], [p for _, p in scored], THREE)[0]
+    gold, pred = [it.gold == "opinion" for it in its], [x[0] == "opinion" for x in d]
+    return three, fit.macro_f1(gold, pred, (False, True))[0]
+
+
+def fit_article(data: dict, train: tuple, dev: tuple) -> dict:
+    """P(opinion) of a sentence in an article: a logistic regression over its own opinion
+    logit and its paragraph's context on the train pairs (every sentence, the reports' as
+    facts; unweighted, so it keeps the articles' own share of opinion), and the threshold
+    that gives the best mean of three-label and opinion-vs-fact macro-F1 on the dev pairs
+    (``pairs_f1``: the second keeps the reports' sentences facts)."""
+    config = Config(data)
+    its, readings, _, _ = train
+    set_contexts(train, config)
+    X = np.asarray([[opinion_logit(r, config), r.context] for r in readings])
+    y = np.asarray([int(it.gold == "opinion") for it in its])
+    w, b = fit.fit_lr(X, y, 1.0)
+    best = None
+    for t in np.round(np.arange(0.1, 0.81, 0.02), 2):
+        data["opinion"]["article"] = {
+            "w": [round(float(v), 4) for v in w],
+            "b": round(b, 4),
+            "threshold": float(t),
+        }
+        score = sum(pairs_f1(Config(data), dev)) / 2
+        if best is None or score > best[0] + 1e-9:
+            best = (score, dict(data["opinion"]["article"]))
     return best[1]
 
 
@@ -203,7 +261,8 @@ def choose_contradicted(readings, its) -> float:
     return fit.best_threshold(y, p)[1]
 
 
-def calibration(config: Config, its, decisions) -> dict:
+def calibration(config: Config, its, decisions, pairs: tuple) -> dict:
+    """Platt maps per group on dev decisions; opinion in an article on the dev pairs'."""
     groups, conf, right = [], [], []
     for it, d in zip(its, decisions, strict=True):
         if not it.sources and it.gold != "opinion" and d[0] != "opinion":
@@ -211,6 +270,12 @@ def calibration(config: Config, its, decisions) -> dict:
         groups.append(calibration_group(d[0], d[2]))
         conf.append(d[1])
         right.append(d[0] == it.gold or (it.gold == "fact" and d[0] != "opinion"))
+    set_contexts(pairs, config)
+    for it, d in zip(pairs[0], labels(config, *pairs[:3]), strict=True):
+        if d[0] == "opinion":
+            groups.append(calibration_group(d[0], d[2], in_article=True))
+            conf.append(d[1])
+            right.append(it.gold == "opinion")
     maps = fit.fit_calibration(groups, np.asarray(conf), np.asarray(right, dtype=float))
     maps.pop("no-sources", None)  # nothing was checked: its low confidence stands
     return maps
@@ -227,12 +292,16 @@ def main() -> None:
     data["sourced"] = fit_sourced(its, readings)
     data["contradicted"] = {"threshold": round(choose_contradicted(readings, its), 3)}
     data["opinion"] = choose_opinion(data, its, readings, prepared)
+    pairs = read_pairs(annotator, "dev")
+    data["opinion"]["article"] = fit_article(data, read_pairs(annotator, "train"), pairs)
     decisions = labels(Config(data), its, readings, prepared)
-    data["calibration"] = calibration(Config(data), its, decisions)
+    data["calibration"] = calibration(Config(data), its, decisions, pairs)
     print(json.dumps({k: data[k] for k in ("opinion", "contradicted", "calibration")}))
     three, subj = three_label_f1(its, decisions), subj_f1(its, decisions)
     commentary = subj_f1(its, decisions, "commentary")
     print(f"dev: three-label {three:.3f}, OBJ/SUBJ news {subj:.3f}, commentary {commentary:.3f}")
+    three, facts = pairs_f1(Config(data), pairs)
+    print(f"dev article pairs: three labels {three:.3f}, opinion vs fact {facts:.3f}")
     data["about"] = "made by python -m training.train: decision fitted on the dev part"
     CONFIG_PATH.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {CONFIG_PATH}")

@@ -862,48 +862,21 @@ def _outside_quotes(text: str) -> str:
 
 
 def subjectivity_cues(text: str) -> dict[str, float]:
+    """Counts of the explicit signs of opinion outside quotations (what the decision reads:
+    ``decision.cue_score``, and hedges, speculation and modals for forecasts)."""
     free = _outside_quotes(text)
     toks = [w.lower().replace("’", "'") for w in re.findall(r"[A-Za-z’'-]+", free)]
-    n = max(len(toks), 1)
-    hedges = sum(t in HEDGES for t in toks)
-    evaluative = sum(t in EVALUATIVE for t in toks)
-    eval_verbs = sum(t in EVAL_VERBS for t in toks)
-    spec = len(_SPECULATION.findall(free))
-    evaluative += len(_FRAMING.findall(free))
-    first = len(FIRST_PERSON.findall(free))
-    question = 1.0 if free.rstrip().rstrip("”\"’'").endswith("?") else 0.0
-    exclaim = 1.0 if "!" in free else 0.0
-    digits = len(re.findall(r"\d", text))
-    names = len(entities(text))
-    quoted = 1.0 if re.search(r"[“\"]", text) else 0.0
-    attribution = (
-        1.0
-        if re.search(r"\b(said|says|told|according to|reported|announced|stated)\b", text, re.I)
-        else 0.0
-    )
-    modals = sum(t in ("could", "might", "may", "would", "should", "must", "ought") for t in toks)
-    demonstrative = (
-        1.0 if re.match(r"\s*(?:This|These|Such|That)\s+[a-z]+\s+(?!is\b|was\b)", free) else 0.0
-    )
     return {
-        "hedges": hedges,
-        "modals": modals,
-        "demonstrative": demonstrative,
-        "evaluative": evaluative,
-        "eval_verbs": eval_verbs,
-        "speculation": spec,
-        "first_person": first,
-        "question": question,
-        "exclaim": exclaim,
-        "digits": min(digits, 8) / 8,
-        "names": min(names, 6) / 6,
-        "quoted": quoted,
-        "attribution": attribution,
-        "length": min(n, 60) / 60,
+        "hedges": sum(t in HEDGES for t in toks),
+        "modals": sum(
+            t in ("could", "might", "may", "would", "should", "must", "ought") for t in toks
+        ),
+        "evaluative": sum(t in EVALUATIVE for t in toks) + len(_FRAMING.findall(free)),
+        "eval_verbs": sum(t in EVAL_VERBS for t in toks),
+        "speculation": len(_SPECULATION.findall(free)),
+        "first_person": len(FIRST_PERSON.findall(free)),
+        "question": 1.0 if free.rstrip().rstrip("”\"’'").endswith("?") else 0.0,
     }
-
-
-CUE_NAMES = tuple(subjectivity_cues("x").keys())
 
 
 def cue_phrases(text: str, limit: int = 3) -> list[str]:

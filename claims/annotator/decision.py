@@ -58,6 +58,9 @@ class Reading:
     units: list[Unit]
     verdicts: np.ndarray | None = None  # (units, 3): supports / refutes / nei
     findings: Findings | None = None
+    # in an article: the mean opinion_logit() of the other sentences of its paragraph (0
+    # when it is alone there); None for a claim read on its own
+    context: float | None = None
 
     def chosen(self, max_nei: float = 0.5) -> list[tuple[int, int]]:
         """(source, sentence) of the evidence the verifier read as about the claim, the
@@ -133,8 +136,11 @@ def _evidence(r: Reading, sources: Sequence[PreparedSource], first=None) -> tupl
     return tuple(out)
 
 
-def calibration_group(label: str, code: str) -> str:
-    """Decisions whose confidences are calibrated together."""
+def calibration_group(label: str, code: str, in_article: bool = False) -> str:
+    """Decisions whose confidences are calibrated together (P(opinion) in an article is on
+    a scale of its own)."""
+    if label == "opinion" and in_article:
+        return "opinion-in-article"
     if label != "disputed":
         return label
     if code == "no-sources":  # nothing was checked: its low confidence stands uncalibrated
@@ -145,14 +151,15 @@ def calibration_group(label: str, code: str) -> str:
 def decide(r: Reading, config: Config, sources: Sequence[PreparedSource]) -> tuple:
     """(label, confidence, reason_code, reason, evidence)."""
     label, conf, code, reason, evidence = decide_raw(r, config, sources)
-    return label, config.calibrate(calibration_group(label, code), conf), code, reason, evidence
+    group = calibration_group(label, code, in_article=r.context is not None)
+    return label, config.calibrate(group, conf), code, reason, evidence
 
 
 def p_analysis(r: Reading, config: Config) -> float:
     """How much the sentence reads like the author reading meaning into events ("This
     incident underscores …"): a logistic regression over its embedding, fitted on the train
-    part of the commentary written for the project, of SUBJ news sentences and of checkable
-    claims."""
+    part of the commentary and the article pairs written for the project, of SUBJ news
+    sentences and of checkable claims."""
     return sigmoid(float(r.embedding @ config.analysis_w) + config.analysis_b)
 
 
@@ -161,11 +168,38 @@ def opinion_inputs(r: Reading, config: Config) -> list[float]:
     return [logit(r.p_opinion), cue_score(r.cues), logit(p_analysis(r, config))]
 
 
-def p_opinion(r: Reading, config: Config) -> float:
-    """The classifier's probability, the explicit cues (hedges, speculation, evaluative
-    words) and the analysis score, with weights fitted on dev."""
+def opinion_logit(r: Reading, config: Config) -> float:
+    """The sentence read alone: the classifier's probability, the explicit cues (hedges,
+    speculation, evaluative words) and the analysis score, with weights fitted on dev."""
     o = config.opinion
-    return sigmoid(float(np.dot(o["w"], opinion_inputs(r, config))) + o["bias"])
+    return float(np.dot(o["w"], opinion_inputs(r, config))) + o["bias"]
+
+
+def set_context(readings: Sequence[Reading], paragraphs: Sequence[int], config: Config) -> None:
+    """Each reading's context in its article: how much the other sentences of its paragraph
+    read as opinion. Opinion comes in paragraphs (a sentence among analysis is likelier
+    analysis, one among reports a report), which a classifier of single sentences cannot
+    see."""
+    alone = [opinion_logit(r, config) for r in readings]
+    members: dict[int, list[int]] = {}
+    for i, paragraph in enumerate(paragraphs):
+        members.setdefault(paragraph, []).append(i)
+    for i, r in enumerate(readings):
+        others = [alone[j] for j in members[paragraphs[i]] if j != i]
+        r.context = sum(others) / len(others) if others else 0.0
+
+
+def p_opinion(r: Reading, config: Config) -> float:
+    """P(opinion). Of a claim read on its own: the sentence alone, with weights fitted on
+    news sentences (the convention of the CheckThat! kind). Of a sentence in an article: the
+    same, with its paragraph's context, weights fitted on the article pairs written for the
+    project (an editor calls a columnist's analysis opinion; CheckThat! calls some of it
+    objective)."""
+    alone = opinion_logit(r, config)
+    if r.context is None:
+        return sigmoid(alone)
+    a = config.opinion["article"]
+    return sigmoid(a["w"][0] * alone + a["w"][1] * r.context + a["b"])
 
 
 def is_opinion(r: Reading, config: Config) -> bool:
@@ -176,7 +210,8 @@ def is_opinion(r: Reading, config: Config) -> bool:
     restates = best is not None and (best.cos >= 0.9 or (best.cos >= 0.75 and best.cover >= 0.6))
     if restates and r.p_opinion < o["restatement_p"] and cue_score(r.cues) <= 1:
         return False
-    return p_opinion(r, config) >= o["threshold"] or cue_score(r.cues) >= o["cue_strong"]
+    threshold = o["threshold"] if r.context is None else o["article"]["threshold"]
+    return p_opinion(r, config) >= threshold or cue_score(r.cues) >= o["cue_strong"]
 
 
 def decide_raw(r: Reading, config: Config, sources: Sequence[PreparedSource]) -> tuple:

@@ -20,13 +20,16 @@ from . import checks as C
 from .analysis import check
 from .classifiers import Classifier
 from .config import Config
-from .decision import Evidence, Reading, decide, is_opinion
+from .decision import Evidence, Reading, decide, is_opinion, set_context
 from .embed import MODELS_DIR, Embedder, to_int8
 from .retrieval import candidates, units
-from .segment import MAX_CLAIM_CHARS, Sentence, split_claims
+from .segment import MAX_CLAIM_CHARS, Sentence, paragraph_numbers, split_claims
 from .sources import ENGINE_VERSION, PreparedSource, SourceIndex
 
 LABELS = ("sourced", "disputed", "opinion")
+# From this many claims on, an upload is read as an article (each sentence in its paragraph's
+# context); shorter texts are read claim by claim, as claims checked on their own are.
+ARTICLE_CLAIMS = 3
 # Sentences embedded per step, so a deadline is checked between steps.
 _ENCODE_STEP = 256
 
@@ -93,8 +96,10 @@ class Annotator:
         sources: Sequence[PreparedSource],
         deadline: float | None = None,
         verify_all: bool = False,
+        paragraphs: Sequence[int] | None = None,
     ) -> list[Reading]:
-        """Readings of the claims (not split), each with its embedding. The verifier reads only
+        """Readings of the claims (not split), each with its embedding. ``paragraphs`` numbers
+        the paragraph of each claim (none: each claim is read alone). The verifier reads only
         claims that are not opinion (``verify_all`` reads every one, for training)."""
         embs = self._encode(list(claims), deadline)
         _check(deadline)
@@ -106,6 +111,8 @@ class Annotator:
             readings.append(
                 Reading(text, C.subjectivity_cues(text), float(p_opinion[i]), embs[i], cands, [])
             )
+        if paragraphs is not None:
+            set_context(readings, paragraphs, self.config)
         todo = [
             r for r in readings if r.candidates and (verify_all or not is_opinion(r, self.config))
         ]
@@ -139,7 +146,8 @@ class Annotator:
         if deadline is None and limits.seconds is not None:
             deadline = time.monotonic() + limits.seconds
         claims = _limited(text, limits, "article")
-        return self._suggest(claims, sources, deadline)
+        paragraphs = paragraph_numbers(text, claims) if len(claims) >= ARTICLE_CLAIMS else None
+        return self._suggest(claims, sources, deadline, paragraphs)
 
     def annotate_claim(self, claim: str, sources: Sequence[PreparedSource]) -> Suggestion:
         """One suggestion for a claim given whole, however many sentences it has."""
@@ -152,8 +160,9 @@ class Annotator:
         claims: list[Sentence],
         sources: Sequence[PreparedSource],
         deadline: float | None = None,
+        paragraphs: Sequence[int] | None = None,
     ) -> list[Suggestion]:
-        readings = self.read([c.text for c in claims], sources, deadline)
+        readings = self.read([c.text for c in claims], sources, deadline, paragraphs=paragraphs)
         out = []
         for c, r in zip(claims, readings, strict=True):
             label, conf, code, reason, ev = decide(r, self.config, sources)

@@ -15,10 +15,11 @@ Rules (in order of precedence):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Sentence", "split_sentences", "split_claims", "is_boilerplate"]
+__all__ = ["Sentence", "split_sentences", "split_claims", "is_boilerplate", "paragraph_numbers"]
 
 
 @dataclass(frozen=True)
@@ -312,6 +313,13 @@ def _sentences(text: str) -> Iterator[Sentence]:
 def split_sentences(text: str) -> list[Sentence]:
     """All sentences of ``text`` (boilerplate included), with exact offsets."""
     return list(_sentences(text))
+
+
+def paragraph_numbers(text: str, sentences: Sequence[Sentence]) -> list[int]:
+    """The paragraph each sentence of ``text`` starts in, numbered from 0: a paragraph is a
+    line, or hard-wrapped lines joined (the splitter's logical lines)."""
+    starts = [start for start, _ in _lines(text)]
+    return [bisect_right(starts, sentence.start) - 1 for sentence in sentences]
 
 
 def _cut(text: str, sentence: Sentence, max_chars: int) -> list[Sentence]:

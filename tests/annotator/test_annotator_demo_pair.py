@@ -37,9 +37,8 @@ def test_sourced_claims_quote_report_sentences_with_exact_offsets(suggestions):
             assert REPORT[ev.start : ev.end] == ev.text
 
 
-def test_headline_is_sourced_by_the_report_body_not_by_its_title_alone(suggestions):
+def test_headline_is_backed_by_the_report_body_not_by_its_title_alone(suggestions):
     s = find(suggestions, "Zelensky Reveals Lukashenko’s Apology")
-    assert s.label == "sourced"
     assert not any(ev.text.startswith("Lukashenko apologized to Zelensky") for ev in s.evidence)
     assert "apologized" in s.evidence[0].text
 
@@ -57,16 +56,31 @@ def test_recently_deployed_oreshnik_is_disputed_for_tense_or_modality(suggestion
     assert any("Oreshnik" in ev.text for ev in s.evidence)
 
 
-def test_upcoming_election_and_seventh_term_is_sourced(suggestions):
+def test_upcoming_election_and_seventh_term_is_backed_by_the_report(suggestions):
     s = find(suggestions, "This complicity comes as Lukashenko faces an upcoming")
-    assert s.label == "sourced"
     assert "seventh term" in s.evidence[0].text
 
 
-def test_reliance_on_russia_after_2020_election_is_sourced(suggestions):
+def test_reliance_on_russia_after_2020_election_is_backed_by_the_report(suggestions):
     s = find(suggestions, "His regime, already isolated from the West")
-    assert s.label == "sourced"
     assert "increasingly reliant on Russia" in s.evidence[0].text
+
+
+# Read in the article, the headline ("Reveals") and two facts in loaded words ("complicity",
+# "regime") amid analysis read as opinion: P(opinion) in an article, fitted on the article pairs.
+# On the pairs' test part 6 of 119 facts are called opinion (and 94 of 105 opinions caught,
+# against 44 read sentence by sentence): the trade is kept, and these stay known misses.
+@pytest.mark.parametrize(
+    "start",
+    [
+        "Zelensky Reveals Lukashenko’s Apology",
+        "This complicity comes as Lukashenko faces an upcoming",
+        "His regime, already isolated from the West",
+    ],
+)
+@pytest.mark.xfail(strict=True, reason="known miss: a fact read as opinion in its article")
+def test_report_facts_among_analysis_are_sourced(suggestions, start):
+    assert find(suggestions, start).label == "sourced"
 
 
 def test_interview_a_year_and_a_half_after_the_event_is_disputed(suggestions):
@@ -79,14 +93,12 @@ def test_interview_a_year_and_a_half_after_the_event_is_disputed(suggestions):
     "start",
     [
         "The apology itself is peculiar.",
-        pytest.param(
-            "The timing of Zelensky’s revelation is also significant.",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known miss: the opinion model reads it as a report (p 0.003), which one "
-                "cue and the analysis score (0.85) do not outweigh",
-            ),
-        ),
+        # these four read as reports on their own (P(opinion) 0.24-0.38); among the analysis
+        # of their paragraphs they are opinion
+        "The timing of Zelensky’s revelation is also significant.",
+        "Lukashenko’s apology to Zelensky, revealed in a recent interview, presents",
+        "Lukashenko essentially argued that he was a passive participant",
+        "His actions, even if born out of a fear of Putin,",
         "This episode underscores the multifaceted nature",
         "This incident underscores Lukashenko’s long-standing dependence on Russia.",
         "This statement, coming “a few days into the war,”",

@@ -13,7 +13,14 @@ from claims.annotator.config import CONFIG_PATH, Config, ConfigMissing
 from claims.annotator.decision import Reading, p_analysis
 from claims.annotator.embed import DIM, MODELS_DIR, ModelMissing
 from claims.annotator.engine import get_annotator
-from training.datasets import analysis_sentences, eval_dir, load_commentary, train_dir
+from claims.annotator.segment import split_claims
+from training.datasets import (
+    analysis_sentences,
+    eval_dir,
+    load_commentary,
+    load_pairs,
+    train_dir,
+)
 from training.splits import part_of
 
 SUPPORTS, REFUTES, NEI = 0, 1, 2
@@ -86,17 +93,39 @@ def test_the_commentary_written_for_the_project_is_labelled_once_per_sentence():
     assert {label for _, label in rows} == {0, 1}
 
 
+def test_every_sentence_of_the_written_articles_is_labelled_as_the_engine_splits_it():
+    # make train fits P(opinion) in an article on them, make eval measures it: a sentence
+    # the splitter cuts otherwise would be dropped or misread
+    pairs = load_pairs()
+    assert len(pairs) >= 40
+    kinds = {"restated", "paraphrase", "contradicted", "uncovered"}
+    kinds |= {"evaluation", "speculation", "interpretation"}
+    for pair in pairs:
+        claims = split_claims(pair.commentary)
+        assert [c.text for c in claims] == [text for text, _, _ in pair.labels], pair.name
+        for _, label, kind in pair.labels:
+            assert label in ("sourced", "disputed", "opinion") and kind in kinds, pair.name
+            assert (label == "disputed") == (kind in ("contradicted", "uncovered")), pair.name
+    parts = {part_of(pair.name) for pair in pairs}
+    assert parts == {"train", "dev", "test"}
+
+
 @pytest.mark.skipif(
     not (eval_dir() / "subj_tune.tsv").is_file() or not (train_dir() / "verify.jsonl").is_file(),
     reason="needs ../shared",
 )
-def test_the_analysis_score_learns_only_the_train_part_of_the_commentary():
-    # its dev and test parts measure the engine on commentary (make train, make eval)
+def test_the_analysis_score_learns_only_the_train_part_of_the_commentary_and_the_pairs():
+    # their dev and test parts measure the engine on commentary (make train, make eval)
     learned = {s for s, _ in analysis_sentences()}
     parts = {s: part_of(s) for s, _ in load_commentary()}
     assert {s for s, part in parts.items() if part == "train"} <= learned
     held_out = {s for s, part in parts.items() if part != "train"}
     assert len(held_out) > 100 and not held_out & learned
+    # so do the article pairs, split by article
+    pairs = {text: part_of(pair.name) for pair in load_pairs() for text, _, _ in pair.labels}
+    assert {s for s, part in pairs.items() if part == "train"} <= learned
+    held_out = {s for s, part in pairs.items() if part != "train"}
+    assert len(held_out) > 400 and not held_out & learned
 
 
 def test_a_missing_config_stops_the_engine_with_a_message(tmp_path):

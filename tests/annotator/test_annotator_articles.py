@@ -1,0 +1,78 @@
+"""An upload is read as an article: each sentence with its paragraph's context. Claims checked
+on their own (one- and two-sentence uploads, ``annotate_claim``) are read alone."""
+
+import pytest
+
+from claims.annotator import annotate_texts, split_claims
+from claims.annotator.config import Config
+from claims.annotator.decision import calibration_group
+from claims.annotator.engine import get_annotator
+from claims.annotator.segment import paragraph_numbers
+
+SOURCE = (
+    "The transport ministry announced on Tuesday that the Harbour Line would close for repairs "
+    "from 3 March. The closure will last six weeks, the ministry said. Buses will replace "
+    "trains between Kell and Marrow."
+)
+ANALYSIS = (
+    "Harbour Line closure\n\nThe ministry has handled this badly. Perhaps it hoped nobody "
+    "would notice. {} It is a lesson in how not to treat passengers."
+)
+REPORT = (
+    "Harbour Line closure\n\nThe transport ministry said the Harbour Line would close from 3 "
+    "March. {} Buses will replace trains between Kell and Marrow."
+)
+
+
+def label_in(article: str, sentence: str) -> str:
+    [s] = [s for s in annotate_texts(article.format(sentence), [SOURCE]) if s.text == sentence]
+    return s.label
+
+
+def test_a_plain_sentence_among_analysis_is_opinion_and_among_reports_is_not():
+    sentence = "Passengers will pay the price."
+    assert label_in(ANALYSIS, sentence) == "opinion"
+    assert label_in(REPORT, sentence) == "disputed"
+    assert annotate_texts(sentence, [SOURCE])[0].label == "disputed"
+
+
+def test_a_judgement_that_reads_as_a_report_alone_is_opinion_in_its_article():
+    sentence = "The timing of the announcement is also significant."
+    assert annotate_texts(sentence, [SOURCE])[0].label != "opinion"
+    assert label_in(ANALYSIS, sentence) == "opinion"
+
+
+def test_a_fact_the_source_gives_stays_sourced_among_analysis():
+    sentence = "The closure will last six weeks."
+    assert label_in(ANALYSIS, sentence) == "sourced"
+    assert label_in(REPORT, sentence) == "sourced"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The timing of the announcement is also significant.", "Buses will replace trains. " * 2],
+)
+def test_one_or_two_sentences_are_read_claim_by_claim_as_a_checked_claim_is(text):
+    annotator = get_annotator()
+    sources = [annotator.prepare_source(SOURCE)]
+    whole = annotator.annotate(text, sources)
+    assert len(whole) == len(split_claims(text)) <= 2
+    for s in whole:
+        alone = annotator.annotate_claim(s.text, sources)
+        assert (s.label, s.confidence) == (alone.label, alone.confidence)
+
+
+def test_paragraphs_are_lines_with_hard_wrapped_ones_joined():
+    text = "Title here\n\nOne. Two is it.\nThree and\nfour wrapped. Five.\n\nSix."
+    claims = split_claims(text)
+    assert [c.text for c in claims][3] == "Three and\nfour wrapped."
+    assert paragraph_numbers(text, claims) == [0, 1, 1, 2, 2, 3]
+
+
+def test_opinion_in_an_article_has_weights_and_a_calibration_of_its_own():
+    config = Config.load()
+    article = config.opinion["article"]
+    assert len(article["w"]) == 2 and 0 < article["threshold"] < 1
+    assert "opinion-in-article" in config.calibration
+    assert calibration_group("opinion", "speculation", in_article=True) == "opinion-in-article"
+    assert calibration_group("opinion", "speculation") == "opinion"
