@@ -233,7 +233,7 @@ def decide_raw(r: Reading, config: Config, sources: Sequence[PreparedSource]) ->
         )
 
     if is_opinion(r, config):
-        return _opinion(r, p_opinion(r, config), sources)
+        return _opinion(r, p_opinion(r, config), sources, by_context(r, config))
 
     if best is None:  # the article has no source: unchecked, not contradicted
         return (
@@ -274,7 +274,13 @@ def decide_raw(r: Reading, config: Config, sources: Sequence[PreparedSource]) ->
     return "disputed", conf, "not-in-sources", _uncovered(r, f, best_text), _evidence(r, sources)
 
 
-def _opinion(r: Reading, p: float, sources) -> tuple:
+def by_context(r: Reading, config: Config) -> bool:
+    """Whether the sentence is opinion for its paragraph's analysis: alone it would not be."""
+    alone = sigmoid(opinion_logit(r, config)) >= config.opinion["threshold"]
+    return r.context is not None and r.context > 0 and not alone
+
+
+def _opinion(r: Reading, p: float, sources, in_context: bool) -> tuple:
     spec = r.cues["hedges"] + r.cues["speculation"] > 0 or r.cues["question"] > 0
     code = "speculation" if spec else "subjective-language"
     phrases = C.cue_phrases(r.text)
@@ -282,6 +288,11 @@ def _opinion(r: Reading, p: float, sources) -> tuple:
         shown = ", ".join(f'"{p}"' for p in phrases)
         what = "Speculative wording" if spec else "Evaluative wording"
         reason = f"{what} ({shown}): the author's judgement, not a checkable fact."
+    elif in_context:
+        reason = (
+            "Read with the analysis of its paragraph, the author's interpretation, not a "
+            "checkable fact."
+        )
     else:
         reason = "Reads as the author's judgement or interpretation, not a checkable fact."
     return "opinion", round(p, 3), code, reason, _evidence(r, sources)

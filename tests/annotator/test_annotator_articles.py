@@ -24,14 +24,20 @@ REPORT = (
 )
 
 
-def label_in(article: str, sentence: str) -> str:
+def suggestion_in(article: str, sentence: str):
     [s] = [s for s in annotate_texts(article.format(sentence), [SOURCE]) if s.text == sentence]
-    return s.label
+    return s
+
+
+def label_in(article: str, sentence: str) -> str:
+    return suggestion_in(article, sentence).label
 
 
 def test_a_plain_sentence_among_analysis_is_opinion_and_among_reports_is_not():
     sentence = "Passengers will pay the price."
-    assert label_in(ANALYSIS, sentence) == "opinion"
+    s = suggestion_in(ANALYSIS, sentence)
+    assert s.label == "opinion"
+    assert s.reason.startswith("Read with the analysis of its paragraph")
     assert label_in(REPORT, sentence) == "disputed"
     assert annotate_texts(sentence, [SOURCE])[0].label == "disputed"
 
