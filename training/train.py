@@ -236,7 +236,7 @@ def fit_article(data: dict, train: tuple, dev: tuple) -> dict:
     y = np.asarray([int(it.gold == "opinion") for it in its])
     w, b = fit.fit_lr(X, y, 1.0)
     best = None
-    for t in np.round(np.arange(0.1, 0.81, 0.02), 2):
+    for t in np.round(np.arange(0.04, 0.81, 0.02), 2):
         data["opinion"]["article"] = {
             "w": [round(float(v), 4) for v in w],
             "b": round(b, 4),

@@ -837,6 +837,10 @@ def modality_conflict(
 HEDGES = word_list("hedges.txt")
 EVALUATIVE = word_list("evaluative.txt")
 EVAL_VERBS = word_list("eval_verbs.txt")
+SPEECH_VERBS = re.compile(
+    r"\b(?:" + "|".join(sorted(word_list("speech_verbs.txt"), key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
 _SPECULATION = re.compile(
     r"\b(could be (?:interpreted|seen|read|viewed|argued)|it is (?:possible|likely|clear|"
     r"hard to|difficult to|easy to)|one (?:could|might|can) (?:argue|say|wonder)|"
@@ -863,7 +867,9 @@ def _outside_quotes(text: str) -> str:
 
 def subjectivity_cues(text: str) -> dict[str, float]:
     """Counts of the explicit signs of opinion outside quotations (what the decision reads:
-    ``decision.cue_score``, and hedges, speculation and modals for forecasts)."""
+    ``decision.cue_score``, and hedges, speculation and modals for forecasts), and whether the
+    sentence reports someone's words: a quotation of two words or more, with a speech verb
+    outside it ("…," she said)."""
     free = _outside_quotes(text)
     toks = [w.lower().replace("’", "'") for w in re.findall(r"[A-Za-z’'-]+", free)]
     return {
@@ -876,6 +882,9 @@ def subjectivity_cues(text: str) -> dict[str, float]:
         "speculation": len(_SPECULATION.findall(free)),
         "first_person": len(FIRST_PERSON.findall(free)),
         "question": 1.0 if free.rstrip().rstrip("”\"’'").endswith("?") else 0.0,
+        "quoted_speech": float(
+            bool(re.search(r"[“\"][^”\"]*\s[^”\"]*[”\"]", text) and SPEECH_VERBS.search(free))
+        ),
     }
 
 

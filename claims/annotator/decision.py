@@ -210,6 +210,12 @@ def is_opinion(r: Reading, config: Config) -> bool:
     restates = best is not None and (best.cos >= 0.9 or (best.cos >= 0.75 and best.cover >= 0.6))
     if restates and r.p_opinion < o["restatement_p"] and cue_score(r.cues) <= 1:
         return False
+    # In an article, someone's quoted words with no sign of opinion around them report what
+    # was said (80 of the 81 such sentences of the derived articles are not opinion; dev pairs
+    # 0.891 against 0.883). Not for claims read alone: CheckThat! calls 10 of its 65 opinion,
+    # and the dev news sentences fall 1.2 points.
+    if r.context is not None and r.cues["quoted_speech"] and cue_score(r.cues) == 0:
+        return False
     threshold = o["threshold"] if r.context is None else o["article"]["threshold"]
     return p_opinion(r, config) >= threshold or cue_score(r.cues) >= o["cue_strong"]
 

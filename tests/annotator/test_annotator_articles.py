@@ -4,6 +4,7 @@ on their own (one- and two-sentence uploads, ``annotate_claim``) are read alone.
 import pytest
 
 from claims.annotator import annotate_texts, split_claims
+from claims.annotator.checks import subjectivity_cues
 from claims.annotator.config import Config
 from claims.annotator.decision import calibration_group
 from claims.annotator.engine import get_annotator
@@ -52,6 +53,21 @@ def test_a_fact_the_source_gives_stays_sourced_among_analysis():
     sentence = "The closure will last six weeks."
     assert label_in(ANALYSIS, sentence) == "sourced"
     assert label_in(REPORT, sentence) == "sourced"
+
+
+def test_someones_quoted_words_among_analysis_report_what_was_said():
+    sentence = "“We should have warned passengers much sooner,” the minister said."
+    s = suggestion_in(ANALYSIS, sentence)
+    assert s.label != "opinion"
+
+
+def test_quoted_speech_needs_a_quotation_and_a_speech_verb_outside_it():
+    assert subjectivity_cues("“We will appeal,” Reyes said.")["quoted_speech"]
+    assert subjectivity_cues("According to the mayor, “the works are on time”.")["quoted_speech"]
+    assert not subjectivity_cues("He said the plan was bad.")["quoted_speech"]
+    assert not subjectivity_cues("Her reaction, calling him a “murderer,” says a lot.")[
+        "quoted_speech"
+    ]
 
 
 @pytest.mark.parametrize(
