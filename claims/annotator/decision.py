@@ -212,7 +212,7 @@ def is_opinion(r: Reading, config: Config) -> bool:
         return False
     # In an article, someone's quoted words with no sign of opinion around them report what
     # was said (80 of the 81 such sentences of the derived articles are not opinion; dev pairs
-    # 0.891 against 0.883). Not for claims read alone: CheckThat! calls 10 of its 65 opinion,
+    # 0.894 against 0.883). Not for claims read alone: CheckThat! calls 10 of its 65 opinion,
     # and the dev news sentences fall 1.2 points.
     if r.context is not None and r.cues["quoted_speech"] and cue_score(r.cues) == 0:
         return False
