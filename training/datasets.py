@@ -175,20 +175,13 @@ def load_commentary() -> list[tuple[str, int]]:
 
 def analysis_sentences() -> list[tuple[str, int]]:
     """(sentence, 1 if analysis) for the analysis score, all of the train part: the
-    commentary of data/commentary.tsv, the SUBJ news sentences, checkable claims as reports,
-    and the sentences of the derived articles of data/pairs (opinion or not). Not the OBJ
-    news sentences: CheckThat! marks some analysis as objective ("one
+    commentary of data/commentary.tsv, the SUBJ news sentences, and checkable claims as
+    reports. Not the OBJ news sentences: CheckThat! marks some analysis as objective ("one
     person stands out as the type of politician the party needs"), the commentary does not."""
     commentary = [(s, y) for s, y in load_commentary() if part_of(s) == "train"]
     news = [(s, 1) for s, y in load_subj(eval_dir()) if y and part_of(s) == "train"]
     claims = [(c, 0) for c in checkable_claims("train")[:ANALYSIS_CLAIMS]]
-    pairs = [
-        (text, int(label == "opinion"))
-        for pair in load_pairs()
-        if part_of(pair.name) == "train"
-        for text, label, _ in pair.labels
-    ]
-    return commentary + news + claims + pairs
+    return commentary + news + claims
 
 
 @dataclass(frozen=True)

@@ -8,16 +8,16 @@ read by the engine and the decision's numbers are chosen on dev alone:
   checks), on dev claims with sources (tune.jsonl and verify.jsonl);
 * the threshold of P(sourced), for macro-F1 of sourced vs disputed on dev;
 * the analysis score: a logistic regression over sentence embeddings, on the train part of
-  the project's own commentary and article pairs (data/), of the SUBJ news sentences and of
-  checkable claims;
+  the project's own commentary (data/), of the SUBJ news sentences and of checkable claims;
 * P(opinion): a logistic regression over the classifier's output, the cue count and the
   analysis score, on the dev news sentences; its threshold and the number of explicit cues
   that decide alone, for the mean of three-label and OBJ/SUBJ macro-F1 on dev;
-* P(opinion) of a sentence in an article: a logistic regression over the sentence's own
-  opinion logit and its paragraph's context, on the train part of the article pairs written
+* P(opinion) of a sentence in an article, on the train part of the article pairs written
   for the project (data/pairs: derived articles read whole against their reports, and the
-  reports read as articles); its threshold for the mean of three-label and opinion-vs-fact
-  macro-F1 on the dev pairs, and a calibration map of its own. Claims
+  reports read as articles): an article analysis score over embeddings, and a logistic
+  regression over the sentence's own opinion logit, its paragraph's context and that score;
+  its threshold for the mean of three-label and opinion-vs-fact macro-F1 on the dev pairs,
+  and a calibration map of its own. Claims
   read on their own (the held-out items) keep the news-sentence weights above;
 * the verifier's P(refutes) above which a disputed claim is "contradicted", for macro-F1 of
   contradicted vs uncovered on dev claims whose set tells the two apart;
@@ -34,7 +34,7 @@ import time
 
 import numpy as np
 
-from claims.annotator.config import CONFIG_PATH, Config
+from claims.annotator.config import CONFIG_PATH, Config, logit, sigmoid
 from claims.annotator.decision import (
     REFUTES,
     calibration_group,
@@ -74,6 +74,8 @@ HELD_OUT_KINDS = (
     "climate-fever",
 )
 THREE = ("sourced", "disputed", "opinion")
+# Folds, by article, of the out-of-fold article analysis score.
+ARTICLE_FOLDS = 5
 RULES = {"restatement_p": 0.85, "confidence": {"time": 0.7, "no_sources": 0.3, "check": 0.8}}
 
 
@@ -102,7 +104,13 @@ def bootstrap(models: dict) -> dict:
             "bias": 0.0,
             "threshold": 0.5,
             "restatement_p": RULES["restatement_p"],
-            "article": {"w": [1.0, 0.0], "b": 0.0, "threshold": 0.5},
+            "article": {
+                "w": [1.0, 0.0, 0.0],
+                "b": 0.0,
+                "threshold": 0.5,
+                "analysis_w": [0.0] * DIM,
+                "analysis_b": 0.0,
+            },
         },
         "sourced": {
             "features": FEATURES,
@@ -223,24 +231,55 @@ def pairs_f1(config: Config, pairs: tuple) -> tuple[float, float]:
     return three, fit.macro_f1(gold, pred, (False, True))[0]
 
 
+def fit_article_analysis(its, readings) -> tuple[np.ndarray, float]:
+    """The article analysis score: opinion against the rest, over sentence embeddings."""
+    X = np.asarray([r.embedding for r in readings], dtype=np.float64)
+    y = np.asarray([int(it.gold == "opinion") for it in its])
+    return fit.fit_lr(X, y, 1.0, sample_weight=fit.balanced_weights(y))
+
+
+def out_of_fold_analysis(its, readings, where) -> np.ndarray:
+    """Each train sentence's article analysis logit from a score fitted without its article
+    (ARTICLE_FOLDS folds by the pair's name), so the regression over it learns how much the
+    score says of articles it has not seen."""
+    folds = [
+        int(hashlib.sha256(name.split("/")[0].encode()).hexdigest(), 16) % ARTICLE_FOLDS
+        for name, _ in where
+    ]
+    out = np.zeros(len(readings))
+    for k in range(ARTICLE_FOLDS):
+        rest = [i for i, f in enumerate(folds) if f != k]
+        w, b = fit_article_analysis([its[i] for i in rest], [readings[i] for i in rest])
+        for i in (i for i, f in enumerate(folds) if f == k):
+            out[i] = logit(sigmoid(float(readings[i].embedding @ w) + b))
+    return out
+
+
 def fit_article(data: dict, train: tuple, dev: tuple) -> dict:
-    """P(opinion) of a sentence in an article: a logistic regression over its own opinion
-    logit and its paragraph's context on the train pairs (every sentence, the reports' as
-    facts; unweighted, so it keeps the articles' own share of opinion), and the threshold
+    """P(opinion) of a sentence in an article, on the train pairs (every sentence, the
+    reports' as facts): the article analysis score over embeddings; a logistic regression
+    over the sentence's own opinion logit, its paragraph's context and that score (out of
+    fold; unweighted, so it keeps the articles' own share of opinion); and the threshold
     that gives the best mean of three-label and opinion-vs-fact macro-F1 on the dev pairs
     (``pairs_f1``: the second keeps the reports' sentences facts)."""
     config = Config(data)
-    its, readings, _, _ = train
+    its, readings, _, where = train
     set_contexts(train, config)
-    X = np.asarray([[opinion_logit(r, config), r.context] for r in readings])
+    w_a, b_a = fit_article_analysis(its, readings)
+    analysis = out_of_fold_analysis(its, readings, where)
+    X = np.asarray(
+        [[opinion_logit(r, config), r.context, a] for r, a in zip(readings, analysis, strict=True)]
+    )
     y = np.asarray([int(it.gold == "opinion") for it in its])
     w, b = fit.fit_lr(X, y, 1.0)
     best = None
-    for t in np.round(np.arange(0.04, 0.81, 0.02), 2):
+    for t in np.round(np.arange(0.02, 0.81, 0.02), 2):
         data["opinion"]["article"] = {
             "w": [round(float(v), 4) for v in w],
             "b": round(b, 4),
             "threshold": float(t),
+            "analysis_w": [round(float(v), 5) for v in w_a],
+            "analysis_b": round(b_a, 5),
         }
         score = sum(pairs_f1(Config(data), dev)) / 2
         if best is None or score > best[0] + 1e-9:

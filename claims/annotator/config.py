@@ -1,7 +1,7 @@
 """``config.json``: the engine's single source of truth, written by ``python -m training.train``.
 
 It names the three model files (with their SHA-256) and holds every learned number of the
-decision: the analysis score over a sentence's embedding, the opinion weights and threshold,
+decision: the analysis scores over a sentence's embedding, the opinion weights and thresholds,
 the logistic regression for P(sourced) and its features, the threshold for "a source
 contradicts it", rule confidences and the calibration maps. A missing or incomplete file stops
 the engine with a message (no silent fallback).
@@ -70,6 +70,9 @@ class Config:
         self.analysis_w = np.asarray(data["analysis"]["w"], dtype=np.float32)
         self.analysis_b = float(data["analysis"]["b"])
         self.opinion = data["opinion"]
+        article = self.opinion["article"]
+        self.article_analysis_w = np.asarray(article["analysis_w"], dtype=np.float32)
+        self.article_analysis_b = float(article["analysis_b"])
         self.sourced = Logistic.from_dict(data["sourced"])
         self.contradicted = data["contradicted"]
         self.rules = data["rules"]

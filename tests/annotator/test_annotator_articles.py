@@ -35,10 +35,10 @@ def label_in(article: str, sentence: str) -> str:
 
 
 def test_a_plain_sentence_among_analysis_is_opinion_and_among_reports_is_not():
-    sentence = "Passengers will pay the price."
+    sentence = "Passengers were told late."
     s = suggestion_in(ANALYSIS, sentence)
     assert s.label == "opinion"
-    assert s.reason.startswith("Read with the analysis of its paragraph")
+    assert s.reason.startswith("Read in its article")
     assert label_in(REPORT, sentence) == "disputed"
     assert annotate_texts(sentence, [SOURCE])[0].label == "disputed"
 
@@ -94,7 +94,8 @@ def test_paragraphs_are_lines_with_hard_wrapped_ones_joined():
 def test_opinion_in_an_article_has_weights_and_a_calibration_of_its_own():
     config = Config.load()
     article = config.opinion["article"]
-    assert len(article["w"]) == 2 and 0 < article["threshold"] < 1
+    assert len(article["w"]) == 3 and 0 < article["threshold"] < 1
+    assert len(article["analysis_w"]) == len(config.analysis_w)
     assert "opinion-in-article" in config.calibration
     assert calibration_group("opinion", "speculation", in_article=True) == "opinion-in-article"
     assert calibration_group("opinion", "speculation") == "opinion"

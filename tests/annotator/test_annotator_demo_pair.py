@@ -68,8 +68,8 @@ def test_reliance_on_russia_after_2020_election_is_backed_by_the_report(suggesti
 
 # Read in the article, the headline ("Reveals") and two facts in loaded words ("complicity",
 # "regime") amid analysis read as opinion: P(opinion) in an article, fitted on the article pairs.
-# On the pairs' test part 6 of 119 facts are called opinion (and 99 of 105 opinions caught,
-# against 41 with each sentence read on its own): the trade is kept; these are known misses.
+# On the pairs' test part 13 of 197 facts are called opinion (and 185 of 198 opinions caught,
+# against 96 with each sentence read on its own): the trade is kept; these are known misses.
 @pytest.mark.parametrize(
     "start",
     [
