@@ -17,8 +17,8 @@ read by the engine and the decision's numbers are chosen on dev alone:
   reports read as articles): an article analysis score over embeddings, and a logistic
   regression over the sentence's own opinion logit, its paragraph's context and that score;
   its threshold for the mean of three-label and opinion-vs-fact macro-F1 on the dev pairs,
-  and a calibration map of its own. Claims
-  read on their own (the held-out items) keep the news-sentence weights above;
+  and a calibration map of its own. Claims read on their own (the held-out items) keep the
+  news-sentence weights above;
 * the verifier's P(refutes) above which a disputed claim is "contradicted", for macro-F1 of
   contradicted vs uncovered on dev claims whose set tells the two apart;
 * Platt maps per kind of decision, on dev decisions.

@@ -70,6 +70,8 @@ class Config:
         self.analysis_w = np.asarray(data["analysis"]["w"], dtype=np.float32)
         self.analysis_b = float(data["analysis"]["b"])
         self.opinion = data["opinion"]
+        if "article" not in self.opinion:
+            raise ConfigMissing("config.json lacks opinion.article: rerun make train")
         article = self.opinion["article"]
         self.article_analysis_w = np.asarray(article["analysis_w"], dtype=np.float32)
         self.article_analysis_b = float(article["analysis_b"])

@@ -130,6 +130,13 @@ def test_a_missing_config_stops_the_engine_with_a_message(tmp_path):
         Config.load(tmp_path / "config.json")
 
 
+def test_a_config_without_the_article_decision_says_so():
+    data = json.loads(CONFIG_PATH.read_text(encoding="utf-8"))
+    del data["opinion"]["article"]
+    with pytest.raises(ConfigMissing, match="opinion.article"):
+        Config(data)
+
+
 def test_an_incomplete_config_says_what_it_lacks():
     with pytest.raises(ConfigMissing, match="sourced"):
         Config({"models": {}, "opinion": {}, "contradicted": {}, "rules": {}, "calibration": {}})
