@@ -89,13 +89,10 @@ def article_pairs(annotator, part: str) -> None:
     its, readings, prepared, where = pairs = read_pairs(annotator, part)
     config = annotator.config
     articles = {n for (n, _), it in zip(where, its, strict=True) if it.origin == "pairs"}
-    contexts = [r.context for r in readings]
     for r in readings:
-        r.context = None
+        r.context = None  # each sentence read on its own, the baseline
     alone = [decide(r, config, p)[0] for r, p in zip(readings, prepared, strict=True)]
-    for r, context in zip(readings, contexts, strict=True):
-        r.context = context
-    _, facts = pairs_f1(config, pairs)  # and sets each sentence's context
+    _, facts = pairs_f1(config, pairs)  # which sets each sentence's context in its article
     decisions = [decide(r, config, p) for r, p in zip(readings, prepared, strict=True)]
     derived = [i for i, it in enumerate(its) if it.origin == "pairs"]
     print(f"  {len(articles)} derived articles against their reports, {len(derived)} sentences")
