@@ -61,6 +61,15 @@ def calibration_table(conf: np.ndarray, right: np.ndarray) -> None:
     print(f"  expected calibration error: {fit.expected_calibration_error(conf, right):.3f}")
 
 
+def group_calibration(groups: list[str], conf: np.ndarray, right: np.ndarray) -> None:
+    for g in sorted(set(groups)):
+        m = np.asarray([x == g for x in groups])
+        print(
+            f"    {g:22s} n={m.sum():5d}  mean confidence {conf[m].mean():.3f}  "
+            f"right {right[m].mean():.3f}"
+        )
+
+
 def demo(annotator, show_reasons: bool) -> int:
     """Prints the demo claim by claim; returns how many match the expected label."""
     report_text = (DEMO / "kyiv-independent-lukashenko-apology.txt").read_text(encoding="utf-8")
@@ -114,14 +123,30 @@ def article_pairs(annotator, part: str) -> None:
         mine = [i for i in derived if its[i].fine == kind]
         right = sum(its[i].gold == decisions[i][0] for i in mine)
         print(f"    {kind:15s} {right:3d} of {len(mine):3d} as labelled")
-    called = [
-        (d[1], it.gold == "opinion")
-        for it, d in zip(its, decisions, strict=True)
-        if d[0] == "opinion"
+    contradicted = [
+        (its[i].fine, decisions[i][2] not in ("not-in-sources", "no-sources"))
+        for i in derived
+        if decisions[i][0] == "disputed"
     ]
+    for fine in ("contradicted", "uncovered"):
+        mine = [found for f, found in contradicted if f == fine]
+        told = sum(found == (fine == "contradicted") for found in mine)
+        print(f"  {fine} sentences called disputed: {told} of {len(mine)} with that reason")
+    false_alarms = [found for f, found in contradicted if f not in ("contradicted", "uncovered")]
     print(
-        f"  opinion calls: mean confidence {np.mean([c for c, _ in called]):.3f}, "
-        f"right {np.mean([r for _, r in called]):.3f} (n={len(called)})"
+        f"  sentences the report backs or that are opinion, called contradicted: "
+        f"{sum(false_alarms)} of {sum(its[i].gold != 'disputed' for i in derived)}"
+    )
+    print("  calibration of the decisions in articles (the reports': their opinion calls)")
+    decided = [
+        (it, d)
+        for it, d in zip(its, decisions, strict=True)
+        if it.origin == "pairs" or d[0] == "opinion"
+    ]
+    group_calibration(
+        [calibration_group(d[0], d[2], in_article=True) for _, d in decided],
+        np.asarray([d[1] for _, d in decided]),
+        np.asarray([d[0] == it.gold for it, d in decided], dtype=float),
     )
 
 
@@ -210,12 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         groups.append(calibration_group(d[0], d[2]))
     conf_a, right_a = np.asarray(conf), np.asarray(right, dtype=float)
     calibration_table(conf_a, right_a)
-    for g in sorted(set(groups)):
-        m = np.asarray([x == g for x in groups])
-        print(
-            f"    {g:14s} n={m.sum():5d}  mean confidence {conf_a[m].mean():.3f}  "
-            f"right {right_a[m].mean():.3f}"
-        )
+    group_calibration(groups, conf_a, right_a)
 
     print(f"\n== article pairs written for the project ({args.part}): derived articles read whole")
     article_pairs(annotator, args.part)

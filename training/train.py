@@ -19,9 +19,12 @@ read by the engine and the decision's numbers are chosen on dev alone:
   its threshold for the mean of three-label and opinion-vs-fact macro-F1 on the dev pairs,
   and a calibration map of its own. Claims read on their own (the held-out items) keep the
   news-sentence weights above;
+* P(sourced) of a sentence in an article: the same regression on the train pairs' derived
+  sentences that are not opinion, its threshold for three-label macro-F1 on the dev pairs;
 * the verifier's P(refutes) above which a disputed claim is "contradicted", for macro-F1 of
-  contradicted vs uncovered on dev claims whose set tells the two apart;
-* Platt maps per kind of decision, on dev decisions.
+  contradicted vs uncovered on dev claims whose set tells the two apart; in an article, of
+  the reason given to the dev pairs' disputed sentences;
+* Platt maps per kind of decision, on dev decisions (in an article, on the dev pairs').
 Then the test part is read and the card (``models/README.md``) gets its figures.
 """
 
@@ -93,6 +96,16 @@ def model_entries() -> dict:
     return out
 
 
+NEUTRAL_SOURCED = {
+    "features": FEATURES,
+    "w": [0.0] * len(FEATURES),
+    "b": 0.0,
+    "mu": [0.0] * len(FEATURES),
+    "sd": [1.0] * len(FEATURES),
+    "threshold": 0.5,
+}
+
+
 def bootstrap(models: dict) -> dict:
     """A config that reads everything (the decision's own numbers come after)."""
     return {
@@ -112,15 +125,8 @@ def bootstrap(models: dict) -> dict:
                 "analysis_b": 0.0,
             },
         },
-        "sourced": {
-            "features": FEATURES,
-            "w": [0.0] * len(FEATURES),
-            "b": 0.0,
-            "mu": [0.0] * len(FEATURES),
-            "sd": [1.0] * len(FEATURES),
-            "threshold": 0.5,
-        },
-        "contradicted": {"threshold": 0.5},
+        "sourced": dict(NEUTRAL_SOURCED, article=NEUTRAL_SOURCED),
+        "contradicted": {"threshold": 0.5, "article": 0.5},
         "rules": RULES,
         "calibration": {},
     }
@@ -136,25 +142,26 @@ def fit_analysis(annotator: Annotator) -> dict:
     return {"w": [round(float(v), 5) for v in w], "b": round(b, 5)}
 
 
-def fit_sourced(its, readings, l2: float = 1.0) -> dict:
-    idx = [i for i, it in enumerate(its) if it.sources]
-    X = np.asarray([[features(readings[i])[k] for k in FEATURES] for i in idx])
-    y = np.asarray([1 if its[i].gold == "sourced" else 0 for i in idx])
+def sourced_lr(readings, y: np.ndarray, l2: float = 1.0) -> tuple[dict, np.ndarray]:
+    """P(sourced): an L2 logistic regression over ``decision.features``, classes balanced
+    (its threshold is chosen afterwards), and its probabilities on the rows it was fitted on."""
+    X = np.asarray([[features(r)[k] for k in FEATURES] for r in readings])
     mu, sd = fit.standardise(X)
     w, b = fit.fit_lr((X - mu) / sd, y, l2, sample_weight=fit.balanced_weights(y))
-    p = fit.predict_lr(X, w, b, mu, sd)
+    r = lambda a: [round(float(v), 6) for v in a]  # noqa: E731
+    model = {"features": list(FEATURES), "w": r(w), "b": round(b, 6), "mu": r(mu), "sd": r(sd)}
+    return model, fit.predict_lr(X, w, b, mu, sd)
+
+
+def fit_sourced(its, readings) -> dict:
+    """P(sourced) of a claim read alone, on the dev claims with sources; its threshold for
+    macro-F1 of sourced vs disputed on those of the held-out kinds."""
+    idx = [i for i, it in enumerate(its) if it.sources]
+    y = np.asarray([1 if its[i].gold == "sourced" else 0 for i in idx])
+    model, p = sourced_lr([readings[i] for i in idx], y)
     kinds = [n for n, i in enumerate(idx) if its[i].origin in HELD_OUT_KINDS]
     f1, t = fit.best_threshold(y[kinds], p[kinds])
-    r = lambda a: [round(float(v), 6) for v in a]  # noqa: E731
-    return {
-        "features": list(FEATURES),
-        "w": r(w),
-        "b": round(b, 6),
-        "mu": r(mu),
-        "sd": r(sd),
-        "threshold": round(t, 3),
-        "dev_macro_f1": round(f1, 4),
-    }
+    return dict(model, threshold=round(t, 3), dev_macro_f1=round(f1, 4))
 
 
 def labels(config: Config, its, readings, prepared) -> list[tuple]:
@@ -287,6 +294,46 @@ def fit_article(data: dict, train: tuple, dev: tuple) -> dict:
     return best[1]
 
 
+def fit_article_sourced(data: dict, train: tuple, dev: tuple) -> dict:
+    """P(sourced) of a sentence in an article: the same regression on the train pairs'
+    derived sentences that are not opinion (sourced against disputed), its threshold for
+    three-label macro-F1 on the dev pairs."""
+    its, readings, _, _ = train
+    idx = [i for i, it in enumerate(its) if it.origin == "pairs" and it.gold != "opinion"]
+    y = np.asarray([int(its[i].gold == "sourced") for i in idx])
+    model, _ = sourced_lr([readings[i] for i in idx], y)
+    best = None
+    for t in np.round(np.arange(0.2, 0.81, 0.02), 2):
+        data["sourced"]["article"] = dict(model, threshold=float(t))
+        score = pairs_f1(Config(data), dev)[0]
+        if best is None or score > best[0] + 1e-9:
+            best = (score, data["sourced"]["article"])
+    return best[1]
+
+
+def choose_article_contradicted(data: dict, dev: tuple) -> float:
+    """The verifier's P(refutes) above which a disputed sentence of an article is
+    "contradicted": for macro-F1 of the reason (contradicted vs uncovered, as the pairs
+    label them) on the dev pairs' disputed sentences that are called disputed."""
+    its, readings, prepared, _ = dev
+    set_contexts(dev, Config(data))
+    idx = [i for i, it in enumerate(its) if it.origin == "pairs" and it.gold == "disputed"]
+    best = None
+    for t in np.round(np.arange(0.1, 0.991, 0.02), 2):
+        data["contradicted"]["article"] = float(t)
+        config = Config(data)
+        gold, pred = [], []
+        for i in idx:
+            label, _, code, *_ = decide_raw(readings[i], config, prepared[i])
+            if label == "disputed":
+                gold.append(its[i].fine == "contradicted")
+                pred.append(code != "not-in-sources")
+        score = fit.macro_f1(gold, pred, (False, True))[0]
+        if best is None or score > best[0] + 1e-9:
+            best = (score, float(t))
+    return best[1]
+
+
 def choose_contradicted(readings, its) -> float:
     """P(refutes) that best tells refuting evidence from evidence that does not cover."""
     pairs = [
@@ -301,7 +348,7 @@ def choose_contradicted(readings, its) -> float:
 
 
 def calibration(config: Config, its, decisions, pairs: tuple) -> dict:
-    """Platt maps per group on dev decisions; opinion in an article on the dev pairs'."""
+    """Platt maps per group on dev decisions; of sentences in an article, on the dev pairs'."""
     groups, conf, right = [], [], []
     for it, d in zip(its, decisions, strict=True):
         if not it.sources and it.gold != "opinion" and d[0] != "opinion":
@@ -311,10 +358,10 @@ def calibration(config: Config, its, decisions, pairs: tuple) -> dict:
         right.append(d[0] == it.gold or (it.gold == "fact" and d[0] != "opinion"))
     set_contexts(pairs, config)
     for it, d in zip(pairs[0], labels(config, *pairs[:3]), strict=True):
-        if d[0] == "opinion":
+        if it.origin == "pairs" or d[0] == "opinion":  # the reports: only opinion is decided
             groups.append(calibration_group(d[0], d[2], in_article=True))
             conf.append(d[1])
-            right.append(it.gold == "opinion")
+            right.append(d[0] == it.gold or (it.gold == "fact" and d[0] != "opinion"))
     maps = fit.fit_calibration(groups, np.asarray(conf), np.asarray(right, dtype=float))
     maps.pop("no-sources", None)  # nothing was checked: its low confidence stands
     return maps
@@ -328,11 +375,14 @@ def main() -> None:
     its, readings, prepared = read(annotator, "dev")
     print(f"dev read: {len(its)} items in {time.perf_counter() - t0:.0f}s")
     data["analysis"] = fit_analysis(annotator)
-    data["sourced"] = fit_sourced(its, readings)
-    data["contradicted"] = {"threshold": round(choose_contradicted(readings, its), 3)}
+    data["sourced"] = dict(fit_sourced(its, readings), article=data["sourced"]["article"])
+    data["contradicted"]["threshold"] = round(choose_contradicted(readings, its), 3)
     data["opinion"] = choose_opinion(data, its, readings, prepared)
     pairs = read_pairs(annotator, "dev")
-    data["opinion"]["article"] = fit_article(data, read_pairs(annotator, "train"), pairs)
+    train_pairs = read_pairs(annotator, "train")
+    data["opinion"]["article"] = fit_article(data, train_pairs, pairs)
+    data["sourced"]["article"] = fit_article_sourced(data, train_pairs, pairs)
+    data["contradicted"]["article"] = choose_article_contradicted(data, pairs)
     decisions = labels(Config(data), its, readings, prepared)
     data["calibration"] = calibration(Config(data), its, decisions, pairs)
     print(json.dumps({k: data[k] for k in ("opinion", "contradicted", "calibration")}))

@@ -837,6 +837,7 @@ def modality_conflict(
 HEDGES = word_list("hedges.txt")
 EVALUATIVE = word_list("evaluative.txt")
 EVAL_VERBS = word_list("eval_verbs.txt")
+NAMED_ACTS = word_list("named_acts.txt")
 SPEECH_VERBS = re.compile(
     r"\b(?:" + "|".join(sorted(word_list("speech_verbs.txt"), key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
@@ -865,6 +866,30 @@ def _outside_quotes(text: str) -> str:
     return re.sub(r"[“\"][^”\"]{0,400}[”\"]", " ", text)
 
 
+def evaluative_verbs(free: str) -> list[str]:
+    """The evaluative verbs of ``free`` (text outside quotations), less those that report
+    what a name did: "Zelensky Reveals …" reports a disclosure, "The apology reveals …" is
+    the author's reading (a capitalised word that is not a function word names the subject;
+    "This shows …" still counts)."""
+    words = list(re.finditer(r"[A-Za-z’'-]+", free))
+    out = []
+    for i, m in enumerate(words):
+        verb = m.group(0).lower().replace("’", "'")
+        if verb not in EVAL_VERBS:
+            continue
+        before = words[i - 1] if i else None
+        if (
+            verb in NAMED_ACTS
+            and before is not None
+            and not free[before.end() : m.start()].strip()  # "Zelensky, reveals" is not
+            and before.group(0)[0].isupper()
+            and not is_function_word(before.group(0))
+        ):
+            continue
+        out.append(m.group(0))
+    return out
+
+
 def subjectivity_cues(text: str) -> dict[str, float]:
     """Counts of the explicit signs of opinion outside quotations (what the decision reads:
     ``decision.cue_score``, and hedges, speculation and modals for forecasts), and whether the
@@ -878,7 +903,7 @@ def subjectivity_cues(text: str) -> dict[str, float]:
             t in ("could", "might", "may", "would", "should", "must", "ought") for t in toks
         ),
         "evaluative": sum(t in EVALUATIVE for t in toks) + len(_FRAMING.findall(free)),
-        "eval_verbs": sum(t in EVAL_VERBS for t in toks),
+        "eval_verbs": len(evaluative_verbs(free)),
         "speculation": len(_SPECULATION.findall(free)),
         "first_person": len(FIRST_PERSON.findall(free)),
         "question": 1.0 if free.rstrip().rstrip("”\"’'").endswith("?") else 0.0,
@@ -893,9 +918,10 @@ def cue_phrases(text: str, limit: int = 3) -> list[str]:
     free = _outside_quotes(text)
     found = [m.group(0) for m in _SPECULATION.finditer(free)]
     found += [m.group(0) for m in _FRAMING.finditer(free)]
+    verbs = evaluative_verbs(free)
     for w in re.findall(r"[A-Za-z’'-]+", free):
         lw = w.lower()
-        if lw in HEDGES or lw in EVALUATIVE or lw in EVAL_VERBS:
+        if lw in HEDGES or lw in EVALUATIVE or w in verbs:
             found.append(w)
     # "It’s a" / "It’s not" only when nothing more telling was found
     weak = [f for f in found if re.fullmatch(r"it['’]s \w+", f, re.I)]

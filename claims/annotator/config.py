@@ -2,8 +2,9 @@
 
 It names the three model files (with their SHA-256) and holds every learned number of the
 decision: the analysis scores over a sentence's embedding, the opinion weights and thresholds,
-the logistic regression for P(sourced) and its features, the threshold for "a source
-contradicts it", rule confidences and the calibration maps. A missing or incomplete file stops
+the logistic regressions for P(sourced) and their features, the thresholds for "a source
+contradicts it" (each of a claim read alone and of a sentence in an article), rule
+confidences and the calibration maps. A missing or incomplete file stops
 the engine with a message (no silent fallback).
 """
 
@@ -77,6 +78,11 @@ class Config:
         self.article_analysis_b = float(article["analysis_b"])
         self.sourced = Logistic.from_dict(data["sourced"])
         self.contradicted = data["contradicted"]
+        if "article" not in data["sourced"] or "article" not in self.contradicted:
+            raise ConfigMissing(
+                "config.json lacks sourced.article or contradicted.article: rerun make train"
+            )
+        self.sourced_article = Logistic.from_dict(data["sourced"]["article"])
         self.rules = data["rules"]
         self.calibration = data["calibration"]
 

@@ -1,12 +1,13 @@
 """An upload is read as an article: each sentence with its paragraph's context. Claims checked
 on their own (one- and two-sentence uploads, ``annotate_claim``) are read alone."""
 
+import numpy as np
 import pytest
 
 from claims.annotator import annotate_texts, split_claims
 from claims.annotator.checks import subjectivity_cues
 from claims.annotator.config import Config
-from claims.annotator.decision import calibration_group
+from claims.annotator.decision import calibration_group, sourced_model
 from claims.annotator.engine import get_annotator
 from claims.annotator.segment import paragraph_numbers
 
@@ -91,11 +92,32 @@ def test_paragraphs_are_lines_with_hard_wrapped_ones_joined():
     assert paragraph_numbers(text, claims) == [0, 1, 1, 2, 2, 3]
 
 
-def test_opinion_in_an_article_has_weights_and_a_calibration_of_its_own():
+def test_a_sentence_in_an_article_is_decided_by_weights_and_calibrations_of_its_own():
     config = Config.load()
     article = config.opinion["article"]
     assert len(article["w"]) == 3 and 0 < article["threshold"] < 1
     assert len(article["analysis_w"]) == len(config.analysis_w)
-    assert "opinion-in-article" in config.calibration
+    assert config.sourced_article.features == config.sourced.features
+    assert not np.array_equal(config.sourced_article.w, config.sourced.w)
+    assert 0 < config.contradicted["article"] < 1
+    for group in ("opinion-in-article", "sourced-in-article", "uncovered-in-article"):
+        assert group in config.calibration
     assert calibration_group("opinion", "speculation", in_article=True) == "opinion-in-article"
     assert calibration_group("opinion", "speculation") == "opinion"
+    assert calibration_group("disputed", "not-in-sources", True) == "uncovered-in-article"
+    assert calibration_group("disputed", "negation", True) == "contradicted-in-article"
+    assert calibration_group("disputed", "no-sources", True) == "no-sources"
+
+
+def test_in_an_article_p_sourced_is_the_article_regression_and_alone_the_claims_one():
+    annotator = get_annotator()
+    config = annotator.config
+    sources = [annotator.prepare_source(SOURCE)]
+    text = ANALYSIS.format("The closure will last six weeks.")
+    claims = split_claims(text)
+    readings = annotator.read(
+        [c.text for c in claims], sources, paragraphs=paragraph_numbers(text, claims)
+    )
+    assert sourced_model(readings[3], config) is config.sourced_article
+    [alone] = annotator.read([claims[3].text], sources)
+    assert sourced_model(alone, config) is config.sourced

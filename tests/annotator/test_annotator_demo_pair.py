@@ -39,6 +39,7 @@ def test_sourced_claims_quote_report_sentences_with_exact_offsets(suggestions):
 
 def test_headline_is_backed_by_the_report_body_not_by_its_title_alone(suggestions):
     s = find(suggestions, "Zelensky Reveals Lukashenko’s Apology")
+    assert s.label == "sourced"
     assert not any(ev.text.startswith("Lukashenko apologized to Zelensky") for ev in s.evidence)
     assert "apologized" in s.evidence[0].text
 
@@ -47,6 +48,14 @@ def test_belarusian_president_is_not_disputed_where_the_report_says_dictator(sug
     # "dictator" is the report's characterisation, not another office
     s = find(suggestions, "In a recent interview, President Zelensky revealed")
     assert s.label == "sourced"
+
+
+def test_zelenskys_answer_paraphrased_is_sourced_not_contradicted(suggestions):
+    # the verifier reads the paraphrase ("rejected this apology") as refuting; in an article
+    # P(sourced) is fitted on paraphrases of reports and weighs it less
+    s = find(suggestions, "Zelensky rejected this apology")
+    assert s.label == "sourced"
+    assert "murderer" in s.evidence[0].text
 
 
 def test_recently_deployed_oreshnik_is_disputed_for_tense_or_modality(suggestions):
@@ -66,14 +75,13 @@ def test_reliance_on_russia_after_2020_election_is_backed_by_the_report(suggesti
     assert "increasingly reliant on Russia" in s.evidence[0].text
 
 
-# Read in the article, the headline ("Reveals") and two facts in loaded words ("complicity",
-# "regime") amid analysis read as opinion: P(opinion) in an article, fitted on the article pairs.
-# On the pairs' test part 13 of 197 facts are called opinion (and 185 of 198 opinions caught,
-# against 96 with each sentence read on its own): the trade is kept; these are known misses.
+# Read in the article, two facts in loaded words ("complicity", "regime") amid analysis read
+# as opinion: P(opinion) in an article, fitted on the article pairs. On the pairs' test part
+# 14 of 197 facts are called opinion (and 185 of 198 opinions caught, against 96 with each
+# sentence read on its own): the trade is kept; these are known misses.
 @pytest.mark.parametrize(
     "start",
     [
-        "Zelensky Reveals Lukashenko’s Apology",
         "This complicity comes as Lukashenko faces an upcoming",
         "His regime, already isolated from the West",
     ],

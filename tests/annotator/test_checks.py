@@ -23,6 +23,7 @@ WORD_LISTS = {
     "HEDGES": "hedges.txt",
     "EVALUATIVE": "evaluative.txt",
     "EVAL_VERBS": "eval_verbs.txt",
+    "NAMED_ACTS": "named_acts.txt",
     "NEGATORS": "negators.txt",
 }
 WORD_MAPS = {
@@ -419,3 +420,28 @@ def test_the_engine_names_a_different_time_as_a_number_mismatch():
     source = "Police arrived at 12:51 p.m. on Friday, the city said."
     a = analysis("Police arrived at 1.15pm on Friday, the city said.", source)
     assert a.number == ("12:51 p.m.", "1.15pm")
+
+
+# ---------------------------------------------------------------- subjectivity cues
+
+
+def test_named_acts_are_evaluative_verbs():
+    assert C.NAMED_ACTS <= C.EVAL_VERBS
+
+
+@pytest.mark.parametrize(
+    "sentence, verbs",
+    [
+        ("The apology itself reveals a degree of pragmatism.", ["reveals"]),
+        ("This shows how little has changed.", ["shows"]),
+        ("Zelensky Reveals Lukashenko’s Apology for Belarus’ Role", []),
+        ("Census shows population falling for first time in decades", []),
+        ("The minister said the plan, Reyes underscores, is late.", []),
+        # a name that is not the verb's subject, and a verb that judges whoever does it
+        ("According to Zelensky, reveals more than it hides.", ["reveals"]),
+        ("Marta Lindqvist deserves a fair chance.", ["deserves"]),
+    ],
+)
+def test_an_evaluative_verb_reports_an_act_only_with_a_name_as_its_subject(sentence, verbs):
+    assert C.evaluative_verbs(sentence) == verbs
+    assert C.subjectivity_cues(sentence)["eval_verbs"] == len(verbs)

@@ -130,10 +130,18 @@ def test_a_missing_config_stops_the_engine_with_a_message(tmp_path):
         Config.load(tmp_path / "config.json")
 
 
-def test_a_config_without_the_article_decision_says_so():
+@pytest.mark.parametrize(
+    "part, message",
+    [
+        ("opinion", "opinion.article"),
+        ("sourced", "sourced.article"),
+        ("contradicted", "contradicted.article"),
+    ],
+)
+def test_a_config_without_the_article_decision_says_so(part, message):
     data = json.loads(CONFIG_PATH.read_text(encoding="utf-8"))
-    del data["opinion"]["article"]
-    with pytest.raises(ConfigMissing, match="opinion.article"):
+    del data[part]["article"]
+    with pytest.raises(ConfigMissing, match=message):
         Config(data)
 
 
