@@ -3,9 +3,9 @@
 It names the three model files (with their SHA-256) and holds every learned number of the
 decision: the analysis scores over a sentence's embedding, the opinion weights and thresholds,
 the logistic regressions for P(sourced) and their features, the thresholds for "a source
-contradicts it" (each of a claim read alone and of a sentence in an article), rule
-confidences and the calibration maps. A missing or incomplete file stops
-the engine with a message (no silent fallback).
+contradicts it" (each of a claim read alone and of a sentence in an article), rule confidences
+and the calibration maps. A missing or incomplete file stops the engine with a message (no
+silent fallback).
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@
 In order: a date or time span no source states (a checkable fact, even inside a comment);
 opinion (the fine-tuned classifier, or two explicit cues); no source at all (unchecked, low
 confidence); then P(sourced) from the verifier's reading of the evidence, retrieval and the
-checks. Below the threshold the claim is disputed, and the reason tells the two findings
-apart: a source *contradicts* it (an explicit check, or the verifier reads a sentence as
-contradicting it), or no source *covers* it.
+checks (for a sentence in an article, weights fitted on articles: ``sourced_model``). Below
+the threshold the claim is disputed, and the reason tells the two findings apart: a source
+*contradicts* it (an explicit check, or the verifier reads a sentence as contradicting it), or
+no source *covers* it.
 """
 
 from __future__ import annotations
