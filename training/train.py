@@ -361,7 +361,7 @@ def calibration(config: Config, its, decisions, pairs: tuple) -> dict:
         if it.origin == "pairs" or d[0] == "opinion":  # the reports: only opinion is decided
             groups.append(calibration_group(d[0], d[2], in_article=True))
             conf.append(d[1])
-            right.append(d[0] == it.gold or (it.gold == "fact" and d[0] != "opinion"))
+            right.append(d[0] == it.gold)
     maps = fit.fit_calibration(groups, np.asarray(conf), np.asarray(right, dtype=float))
     maps.pop("no-sources", None)  # nothing was checked: its low confidence stands
     return maps
