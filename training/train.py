@@ -268,7 +268,8 @@ def fit_article(data: dict, train: tuple, dev: tuple) -> dict:
     over the sentence's own opinion logit, its paragraph's context and that score (out of
     fold; unweighted, so it keeps the articles' own share of opinion); and the threshold
     that gives the best mean of three-label and opinion-vs-fact macro-F1 on the dev pairs
-    (``pairs_f1``: the second keeps the reports' sentences facts)."""
+    (``pairs_f1``: the second keeps the reports' sentences facts), best with its neighbours
+    (``fit.steadiest_best``)."""
     config = Config(data)
     its, readings, _, where = train
     set_contexts(train, config)
@@ -279,47 +280,44 @@ def fit_article(data: dict, train: tuple, dev: tuple) -> dict:
     )
     y = np.asarray([int(it.gold == "opinion") for it in its])
     w, b = fit.fit_lr(X, y, 1.0)
-    best = None
-    for t in np.round(np.arange(0.02, 0.81, 0.02), 2):
-        data["opinion"]["article"] = {
-            "w": [round(float(v), 4) for v in w],
-            "b": round(b, 4),
-            "threshold": float(t),
-            "analysis_w": [round(float(v), 5) for v in w_a],
-            "analysis_b": round(b_a, 5),
-        }
-        score = sum(pairs_f1(Config(data), dev)) / 2
-        if best is None or score > best[0] + 1e-9:
-            best = (score, dict(data["opinion"]["article"]))
-    return best[1]
+    article = {
+        "w": [round(float(v), 4) for v in w],
+        "b": round(b, 4),
+        "analysis_w": [round(float(v), 5) for v in w_a],
+        "analysis_b": round(b_a, 5),
+    }
+    grid, scores = np.round(np.arange(0.02, 0.81, 0.02), 2), []
+    for t in grid:
+        data["opinion"]["article"] = dict(article, threshold=float(t))
+        scores.append(sum(pairs_f1(Config(data), dev)) / 2)
+    return dict(article, threshold=fit.steadiest_best(grid, scores))
 
 
 def fit_article_sourced(data: dict, train: tuple, dev: tuple) -> dict:
     """P(sourced) of a sentence in an article: the same regression on the train pairs'
     derived sentences that are not opinion (sourced against disputed), its threshold for
-    three-label macro-F1 on the dev pairs."""
+    three-label macro-F1 on the dev pairs (best with its neighbours: ``fit.steadiest_best``)."""
     its, readings, _, _ = train
     idx = [i for i, it in enumerate(its) if it.origin == "pairs" and it.gold != "opinion"]
     y = np.asarray([int(its[i].gold == "sourced") for i in idx])
     model, _ = sourced_lr([readings[i] for i in idx], y)
-    best = None
-    for t in np.round(np.arange(0.2, 0.81, 0.02), 2):
+    grid, scores = np.round(np.arange(0.2, 0.81, 0.02), 2), []
+    for t in grid:
         data["sourced"]["article"] = dict(model, threshold=float(t))
-        score = pairs_f1(Config(data), dev)[0]
-        if best is None or score > best[0] + 1e-9:
-            best = (score, data["sourced"]["article"])
-    return best[1]
+        scores.append(pairs_f1(Config(data), dev)[0])
+    return dict(model, threshold=fit.steadiest_best(grid, scores))
 
 
 def choose_article_contradicted(data: dict, dev: tuple) -> float:
     """The verifier's P(refutes) above which a disputed sentence of an article is
     "contradicted": for macro-F1 of the reason (contradicted vs uncovered, as the pairs
-    label them) on the dev pairs' disputed sentences that are called disputed."""
+    label them) on the dev pairs' disputed sentences that are called disputed, best with its
+    neighbours."""
     its, readings, prepared, _ = dev
     set_contexts(dev, Config(data))
     idx = [i for i, it in enumerate(its) if it.origin == "pairs" and it.gold == "disputed"]
-    best = None
-    for t in np.round(np.arange(0.1, 0.991, 0.02), 2):
+    grid, scores = np.round(np.arange(0.1, 0.991, 0.02), 2), []
+    for t in grid:
         data["contradicted"]["article"] = float(t)
         config = Config(data)
         gold, pred = [], []
@@ -328,10 +326,8 @@ def choose_article_contradicted(data: dict, dev: tuple) -> float:
             if label == "disputed":
                 gold.append(its[i].fine == "contradicted")
                 pred.append(code != "not-in-sources")
-        score = fit.macro_f1(gold, pred, (False, True))[0]
-        if best is None or score > best[0] + 1e-9:
-            best = (score, float(t))
-    return best[1]
+        scores.append(fit.macro_f1(gold, pred, (False, True))[0])
+    return fit.steadiest_best(grid, scores)
 
 
 def choose_contradicted(readings, its) -> float:

@@ -9,6 +9,7 @@ date or name that no source states) say what is not covered.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -67,7 +68,7 @@ def check(
         len(cfacts["stems"] & facts["stems"]) >= NEAR_COVER * max(len(cfacts["stems"]), 1)
         for facts in chosen_facts
     ]
-    _numbers(f, cfacts, index, chosen, chosen_facts, near)
+    _numbers(f, text, cfacts, index, chosen, chosen_facts, near)
     _dates(f, cfacts, index, chosen, chosen_facts)
     _entities(f, text, cfacts, sources, index, chosen, chosen_text, near)
     for pos, sentence in enumerate(chosen_text):
@@ -87,7 +88,7 @@ def check(
     return f
 
 
-def _numbers(f: Findings, cfacts, index: SourceIndex, chosen, chosen_facts, near) -> None:
+def _numbers(f: Findings, text, cfacts, index: SourceIndex, chosen, chosen_facts, near) -> None:
     """A claim quantity no source states (allowing "more than", "about" ...); a different
     one in a chosen sentence, counting the same thing (or, in a near copy of the claim,
     standing bare where the claim's does), contradicts it."""
@@ -103,24 +104,35 @@ def _numbers(f: Findings, cfacts, index: SourceIndex, chosen, chosen_facts, near
         ):
             continue
         # "in the last 35 years" vs "over 1,400 years": spans of time in two sentences on
-        # one topic are seldom the same quantity, so a different one is no contradiction
-        found = None
-        if q.noun not in TIME_NOUNS:
-            found = next(
-                (
-                    (pos, sq)
-                    for pos, facts in enumerate(chosen_facts)
-                    for sq in facts["quantities"]
-                    if sq.noun != "__duration__"
-                    and sq.ordinal == q.ordinal
-                    and (sq.noun == q.noun if q.noun else near[pos] and not sq.noun)
-                ),
-                None,
-            )
+        # one topic are seldom the same quantity, so a different one is no contradiction,
+        # unless the sentence is a near copy of the claim and the span is how long something
+        # lasted ("for five days" against "for three days"), not a window ("over the last 40
+        # years" holds within "over the last 150"). A percentage counts as a unit of its own.
+        span = q.noun in TIME_NOUNS
+        window = span and re.search(
+            r"\b(?:last|past|previous|next|first)\s+" + re.escape(q.text), text
+        )
+        found = next(
+            (
+                (pos, sq)
+                for pos, facts in enumerate(chosen_facts)
+                for sq in facts["quantities"]
+                if (not span or (near[pos] and not window))
+                and sq.noun != "__duration__"
+                and sq.ordinal == q.ordinal
+                and (_unit(sq) == _unit(q) if _unit(q) else near[pos] and not sq.noun)
+            ),
+            None,
+        )
         if found and f.number is None:
             f.number, f.focus["number"] = (found[1].text, q.text), chosen[found[0]]
         elif not found:
             f.number_unsupported = f.number_unsupported or q.text
+
+
+def _unit(q: C.Quantity) -> str:
+    """What a quantity counts: its noun, or "%" for a percentage."""
+    return q.noun or ("%" if C.is_percent(q.value) else "")
 
 
 def _dates(f: Findings, cfacts, index: SourceIndex, chosen, chosen_facts) -> None:
@@ -173,6 +185,6 @@ def _role_mismatch(claim: str, index: SourceIndex) -> tuple[str, str] | None:
     (a characterisation such as "dictator" is no office to differ from)."""
     for surname, (role, mention) in C.role_mentions(claim).items():
         offices = {r: m for r, m in index.roles.get(surname, {}).items() if C.is_office(r)}
-        if C.is_office(role) and offices and role not in offices:
+        if C.is_office(role) and offices and not any(C.same_office(role, r) for r in offices):
             return next(iter(offices.values())), mention
     return None

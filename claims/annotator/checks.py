@@ -216,6 +216,16 @@ def _interval(q: Quantity) -> tuple[float, float]:
     return v, v
 
 
+def is_percent(value: float | str) -> bool:
+    return isinstance(value, str) and value.endswith("%")
+
+
+def _decimals(text: str) -> int:
+    """Decimal places of the number written in ``text`` ("97.1 percent": 1)."""
+    m = re.search(r"\d\.(\d+)", text)
+    return len(m.group(1)) if m else 0
+
+
 def consistent(claim_q: Quantity, source_q: Quantity) -> bool:
     """Whether the claim's quantity is compatible with the source's."""
     a, b = claim_q.value, source_q.value
@@ -229,8 +239,12 @@ def consistent(claim_q: Quantity, source_q: Quantity) -> bool:
         return True
     if _is_time(a) and _is_time(b):
         return bool(_time_readings(a) & _time_readings(b))
+    if is_percent(a) and is_percent(b):  # "about 30 percent" for "26%": numbers
+        a, b = float(a[:-1]), float(b[:-1])
     if not (isinstance(a, float) and isinstance(b, float)):
         return False
+    if round(b, _decimals(claim_q.text)) == a:  # "97 percent" for "97.1%"
+        return True
     q = claim_q.qualifier
     if q == "more":
         return b >= a
@@ -510,12 +524,21 @@ _CAP = re.compile(
 COMMON_CAPS = word_list("common_caps.txt")
 SENTENCE_OPENERS = word_list("sentence_openers.txt")
 ROLE_WORDS = word_list("role_words.txt")
+PORTFOLIOS = word_list("portfolios.txt")
 CHARACTERISATIONS = word_list("characterisations.txt")
 
 
 def is_office(role: str) -> bool:
     """'president', 'deputy mayor': an office, not a characterisation such as 'dictator'."""
     return role.split()[-1] not in CHARACTERISATIONS
+
+
+def same_office(a: str, b: str) -> bool:
+    """'minister' and 'foreign minister' may name one office; 'interior minister' and
+    'foreign minister' do not, nor 'mayor' and 'deputy mayor'."""
+    bare_a = [w for w in a.split() if w not in PORTFOLIOS]
+    bare_b = [w for w in b.split() if w not in PORTFOLIOS]
+    return a == b or (bare_a == bare_b and (bare_a == a.split() or bare_b == b.split()))
 
 
 def _fold(s: str) -> str:
@@ -582,7 +605,10 @@ def role_mentions(text: str) -> dict[str, tuple[str, str]]:
     out = {}
     for m in re.finditer(
         r"\b(?:(?P<adj>[A-Z][a-z]+(?:ian|ese|ish|an|i))\s+)?(?P<role>(?i:"
-        r"(?:(?:deputy|vice|acting|interim|former|assistant|senior|chief|lead|ex-)[\s-]*)?(?:"
+        r"(?:(?:deputy|vice|acting|interim|former|assistant|senior|chief|lead|ex-)[\s-]*)?"
+        r"(?:(?:"
+        + "|".join(sorted(PORTFOLIOS))
+        + r")\s+)?(?:"
         + "|".join(sorted(ROLE_WORDS, key=len, reverse=True))
         + r")))(?:\s+Minister)?\s+(?P<name>(?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)",
         text,

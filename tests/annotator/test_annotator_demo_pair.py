@@ -77,7 +77,7 @@ def test_reliance_on_russia_after_2020_election_is_backed_by_the_report(suggesti
 
 # Read in the article, two facts in loaded words ("complicity", "regime") amid analysis read
 # as opinion: P(opinion) in an article, fitted on the article pairs. On the pairs' test part
-# 14 of 197 facts are called opinion (and 185 of 198 opinions caught, against 96 with each
+# 11 of 197 facts are called opinion (and 185 of 198 opinions caught, against 96 with each
 # sentence read on its own): the trade is kept; these are known misses.
 @pytest.mark.parametrize(
     "start",

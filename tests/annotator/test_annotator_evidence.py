@@ -29,6 +29,42 @@ def test_a_different_number_in_the_sentence_about_it_is_a_number_mismatch():
     assert '"75"' in s.reason or "75 on Tuesday" in s.reason
 
 
+CENSUS = (
+    "The census counted 4.1 million residents. The number of people aged 15 to 64 fell by "
+    "6 percent over the decade, the statistics office said. Births fell for a fifth year."
+)
+BLOCKADE = (
+    "Farmers blocked the main border crossing with tractors for three days in March, "
+    "stopping lorries in both directions. Police made no arrests."
+)
+
+
+def test_a_different_percentage_of_the_same_thing_is_a_number_mismatch():
+    s = one("The number of people aged 15 to 64 shrank by 9 percent.", [CENSUS])
+    assert (s.label, s.reason_code) == ("disputed", "number-mismatch")
+    assert '"6 percent"' in s.reason and '"9 percent"' in s.reason
+
+
+def test_a_span_of_time_changed_in_a_near_copy_is_a_number_mismatch():
+    s = one(
+        "Farmers blocked the main border crossing with tractors for five days in March.",
+        [BLOCKADE],
+    )
+    assert (s.label, s.reason_code) == ("disputed", "number-mismatch")
+    assert '"three days"' in s.reason
+
+
+def test_another_ministers_title_is_an_entity_mismatch_and_a_bare_title_is_not():
+    source = "Interior Minister Clara Wendt told parliament the diplomat had paid four informants."
+    s = one(
+        "Foreign Minister Clara Wendt told parliament the diplomat had paid informants.", [source]
+    )
+    assert (s.label, s.reason_code) == ("disputed", "entity-mismatch")
+    assert "Interior Minister Clara Wendt" in s.reason
+    s = one("Minister Clara Wendt told parliament the diplomat had paid four informants.", [source])
+    assert s.reason_code != "entity-mismatch"
+
+
 def test_a_guess_about_the_toll_is_not_sourced_by_the_toll_so_far():
     s = one("The death toll from the storm could reach 200.", [STORM])
     assert s.label != "sourced"

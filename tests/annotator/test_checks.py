@@ -291,6 +291,31 @@ def test_a_value_outside_a_range_is_not(claim):
     assert not same(claim, "between 70 and 80 people")
 
 
+@pytest.mark.parametrize(
+    "claim, source",
+    [("97 percent", "97.1%"), ("about 30 percent", "26%"), ("75 people", "75.3 people")],
+)
+def test_a_rounded_or_approximate_figure_is_consistent_with_the_exact_one(claim, source):
+    assert same(claim, source)
+
+
+@pytest.mark.parametrize(
+    "claim, source", [("9 percent", "6 percent"), ("27 percent", "27.6%"), ("75", "75%")]
+)
+def test_a_different_percentage_is_not(claim, source):
+    assert not same(claim, source)
+
+
+def test_a_portfolio_makes_an_office_of_its_own():
+    roles = C.role_mentions("According to Foreign Minister Clara Wendt, he paid four people.")
+    assert roles == {"wendt": ("foreign minister", "Foreign Minister Clara Wendt")}
+    assert not C.same_office("foreign minister", "interior minister")
+    assert C.same_office("minister", "interior minister")
+    assert C.same_office("interior minister", "minister")
+    assert not C.same_office("deputy mayor", "mayor")
+    assert C.same_office("defence minister", "defence minister")
+
+
 def test_a_range_is_one_quantity_shown_whole():
     q = one_quantity("between 70 and 80 people were hurt")
     assert (q.value, q.high, q.text) == (70.0, 80.0, "between 70 and 80 people")
