@@ -108,7 +108,7 @@ def _numbers(f: Findings, text, cfacts, index: SourceIndex, chosen, chosen_facts
         # unless the sentence is a near copy of the claim and the span is how long something
         # lasted ("for five days" against "for three days"), not a window ("over the last 40
         # years" holds within "over the last 150"). A percentage counts as a unit of its own.
-        span = q.noun in TIME_NOUNS
+        span, unit = q.noun in TIME_NOUNS, _unit(q)
         window = span and re.search(
             r"\b(?:last|past|previous|next|first)\s+" + re.escape(q.text), text
         )
@@ -120,7 +120,7 @@ def _numbers(f: Findings, text, cfacts, index: SourceIndex, chosen, chosen_facts
                 if (not span or (near[pos] and not window))
                 and sq.noun != "__duration__"
                 and sq.ordinal == q.ordinal
-                and (_unit(sq) == _unit(q) if _unit(q) else near[pos] and not sq.noun)
+                and (_unit(sq) == unit if unit else near[pos] and not sq.noun)
             ),
             None,
         )
