@@ -93,8 +93,9 @@ def demo(annotator, show_reasons: bool) -> int:
 def article_pairs(annotator, part: str) -> None:
     """The article pairs, each sentence in its article: three labels on the derived articles'
     sentences (and, as a baseline, each read on its own), opinion vs fact with the reports'
-    sentences as facts, how often each kind of sentence gets its label, and calibration of
-    the opinion calls."""
+    sentences as facts, how often each kind of sentence gets its label, the reasons given to
+    disputed sentences (contradicted against uncovered, and false contradictions), and
+    calibration per kind of decision."""
     its, readings, prepared, where = pairs = read_pairs(annotator, part)
     config = annotator.config
     articles = {n for (n, _), it in zip(where, its, strict=True) if it.origin == "pairs"}
@@ -123,16 +124,16 @@ def article_pairs(annotator, part: str) -> None:
         mine = [i for i in derived if its[i].fine == kind]
         right = sum(its[i].gold == decisions[i][0] for i in mine)
         print(f"    {kind:15s} {right:3d} of {len(mine):3d} as labelled")
-    contradicted = [
+    reasons = [  # (the sentence's kind, whether its reason says a source contradicts it)
         (its[i].fine, decisions[i][2] not in ("not-in-sources", "no-sources"))
         for i in derived
         if decisions[i][0] == "disputed"
     ]
     for fine in ("contradicted", "uncovered"):
-        mine = [found for f, found in contradicted if f == fine]
+        mine = [found for f, found in reasons if f == fine]
         told = sum(found == (fine == "contradicted") for found in mine)
         print(f"  {fine} sentences called disputed: {told} of {len(mine)} with that reason")
-    false_alarms = [found for f, found in contradicted if f not in ("contradicted", "uncovered")]
+    false_alarms = [found for f, found in reasons if f not in ("contradicted", "uncovered")]
     print(
         f"  sentences the report backs or that are opinion, called contradicted: "
         f"{sum(false_alarms)} of {sum(its[i].gold != 'disputed' for i in derived)}"
